@@ -1,0 +1,55 @@
+# DSPT Lookup: the two commands a newcomer needs are `make run` and `make test`.
+# Each one builds its own virtual environment (.venv) from the pinned
+# requirements the first time, and again whenever they change.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test venv migrate sample superuser db-stop benchmarks check-deploy clean help
+
+help:
+	@echo "make run    - start the app with sample data at http://$(HOST):$(PORT)"
+	@echo "make test   - run all the tests"
+	@echo "make superuser, make db-stop, make benchmarks, make check-deploy, make clean"
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "DSPT Lookup needs Python 3.11 or newer. Try: make PYTHON=python3.12 ...")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+migrate: $(STAMP)
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+
+sample: migrate
+	DEBUG=1 $(BIN)/python manage.py load_sample_data
+
+run: sample
+	@echo "Starting DSPT Lookup at http://$(HOST):$(PORT)/  (press Ctrl+C to stop)"
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+superuser: migrate
+	DEBUG=1 $(BIN)/python manage.py createsuperuser
+
+db-stop: $(STAMP)
+	$(BIN)/python -c 'from pathlib import Path; from dsptlookup.embedded_db import stop_server; print("stopped" if stop_server(Path(".pgdata")) else "not running")'
+
+benchmarks: migrate
+	DEBUG=1 $(BIN)/python benchmarks/run_all.py
+
+check-deploy: $(STAMP)
+	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	ALLOWED_HOSTS=dsptlookup.example DEBUG=0 $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,47 @@
+"""Shared by the import commands: a progress bar and a clear report."""
+
+from django.core.management.base import CommandError
+from tqdm import tqdm
+
+from providers.models import ImportRun
+
+
+class ProgressBar:
+    """A tqdm bar fed with 'rows read so far'."""
+
+    def __init__(self, enabled: bool, description: str):
+        self.bar = tqdm(desc=description, unit=" rows", disable=not enabled, mininterval=0.5)
+        self.last = 0
+
+    def __call__(self, rows_read: int) -> None:
+        self.bar.update(rows_read - self.last)
+        self.last = rows_read
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def report(command, run: ImportRun) -> None:
+    """Print what the run did; raise CommandError (exit 1) if the file was rejected."""
+    out = command.stdout
+    style = command.style
+    out.write(f"{run.get_kind_display()}: {run.file_name}")
+    out.write(f"  rows read: {run.rows_read}")
+    if run.state in (ImportRun.State.SUCCEEDED, ImportRun.State.PREVIEW):
+        verb = "would be" if run.dry_run else "were"
+        out.write(f"  added: {run.added}, changed: {run.changed}, unchanged: {run.unchanged}, "
+                  f"removed: {run.removed} ({verb} written)")
+        if run.skipped:
+            out.write(f"  skipped: {run.skipped}")
+            for reason, count in run.skipped_reasons.items():
+                out.write(f"    {count} × {reason}")
+        for label, examples in (run.preview or {}).items():
+            if examples:
+                out.write(f"  {label} (first {len(examples)}): " + "; ".join(examples))
+        out.write(style.SUCCESS(run.message or "Done."))
+        return
+    for line in run.errors:
+        out.write(style.ERROR(f"  {line}"))
+    if run.error_count > len(run.errors):
+        out.write(style.ERROR(f"  ... and {run.error_count - len(run.errors)} more problems"))
+    raise CommandError(run.message or "The file was rejected. Nothing was imported.")

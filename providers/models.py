@@ -1,0 +1,271 @@
+"""The data model for DSPT Lookup.
+
+- Provider and Location come from the CQC list of registered care services.
+  A Location is one care service (a care home, a home care office, ...);
+  a Provider is the company or charity that runs one or more of them.
+- DsptOrganisation and DsptAssessment come from the DSPT publication data.
+  An organisation is one ODS code; an assessment is one published status
+  (year, status, date). We keep every assessment we have seen, so a service's
+  page can show its record over time.
+- A Location is matched to a DsptOrganisation by its own ODS code, or else by
+  its provider's ODS code (see providers/services/matching.py).
+- ImportRun records every import: which file, when, by whom, what changed and
+  every rejected row.
+- Postcode is an optional lookup table (ONS / NSPL) for visitors' postcodes.
+"""
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+
+from providers.querysets import LocationQuerySet
+
+
+class ImportRun(models.Model):
+    """One import of one file, with what it did (or would do, for a dry run)."""
+
+    class Kind(models.TextChoices):
+        CQC_LOCATIONS = "cqc_locations", "CQC active locations"
+        CQC_DIRECTORY = "cqc_directory", "CQC care directory"
+        DSPT = "dspt", "DSPT organisation search export"
+        POSTCODES = "postcodes", "Postcode lookup"
+
+    class State(models.TextChoices):
+        RUNNING = "running", "Running"
+        PREVIEW = "preview", "Preview ready (nothing written)"
+        SUCCEEDED = "succeeded", "Imported"
+        FAILED = "failed", "Rejected (nothing written)"
+        APPLIED = "applied", "Preview imported"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    file_name = models.CharField(max_length=255)
+    file_sha256 = models.CharField("file checksum (SHA-256)", max_length=64, blank=True)
+    file_size = models.BigIntegerField(default=0)
+    data_as_of = models.DateField(
+        null=True, blank=True, help_text="The date the data was produced, when the file says."
+    )
+    started_by = models.CharField(max_length=150, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.RUNNING)
+    dry_run = models.BooleanField(default=False)
+
+    rows_read = models.PositiveIntegerField(default=0)
+    added = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    removed = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    skipped_reasons = models.JSONField(default=dict, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(
+        default=list, blank=True, help_text="The first rejected rows, as 'Row N: reason'."
+    )
+    message = models.TextField(blank=True)
+    preview = models.JSONField(default=dict, blank=True, help_text="Examples of what the import adds, changes and removes.")
+    stored_file = models.CharField(
+        max_length=500, blank=True, help_text="Where an uploaded file waits between preview and import."
+    )
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.file_name} ({self.get_state_display()})"
+
+
+class Provider(models.Model):
+    """A registered provider: the organisation that runs care services."""
+
+    cqc_provider_id = models.CharField("CQC provider ID", max_length=20, unique=True)
+    name = models.CharField(max_length=255)
+    ods_code = models.CharField("ODS code", max_length=10, blank=True, db_index=True)
+    provider_type = models.CharField(max_length=100, blank=True)
+    ownership_type = models.CharField(max_length=100, blank=True)
+    companies_house_number = models.CharField(max_length=20, blank=True)
+    charity_number = models.CharField(max_length=20, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    website = models.CharField(max_length=255, blank=True)
+    address_line_1 = models.CharField(max_length=255, blank=True)
+    address_line_2 = models.CharField(max_length=255, blank=True)
+    town = models.CharField(max_length=100, blank=True)
+    county = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    local_authority = models.CharField(max_length=100, blank=True)
+    region = models.CharField(max_length=100, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.cqc_provider_id})"
+
+
+class DsptOrganisation(models.Model):
+    """One organisation in the DSPT data, known by its ODS code."""
+
+    ods_code = models.CharField("ODS code", max_length=10, unique=True)
+    name = models.CharField(max_length=255)
+    primary_sector = models.CharField(max_length=100, blank=True)
+    integrated_care_board = models.CharField(max_length=255, blank=True)
+    current_assessment = models.ForeignKey(
+        "DsptAssessment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The status this organisation showed in the newest import.",
+    )
+    data_as_of = models.DateField(
+        null=True, blank=True, help_text="Date of the newest data we hold for this organisation."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "DSPT organisation"
+
+    def __str__(self):
+        return f"{self.name} ({self.ods_code})"
+
+
+class DsptAssessment(models.Model):
+    """One published DSPT status for an organisation: its year, status and date."""
+
+    class Status(models.TextChoices):
+        EXCEEDED = "exceeded", "Standards Exceeded"
+        MET = "met", "Standards Met"
+        APPROACHING = "approaching", "Approaching Standards"
+        NOT_MET = "not_met", "Standards Not Met"
+        NOT_PUBLISHED = "not_published", "Not Published"
+
+    organisation = models.ForeignKey(
+        DsptOrganisation, on_delete=models.CASCADE, related_name="assessments"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices)
+    year_start = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="First calendar year of the DSPT year: 2024 means 2024-25. Empty for Not Published.",
+    )
+    published_on = models.DateField(null=True, blank=True)
+    status_text = models.CharField(max_length=100, help_text="The status exactly as published.")
+    first_seen_at = models.DateTimeField(auto_now_add=True)
+    first_import = models.ForeignKey(
+        ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-published_on", "-year_start", "-id"]
+        verbose_name = "DSPT assessment"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "status", "year_start", "published_on"],
+                name="dspt_assessment_unique_record",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation.ods_code}: {self.status_text} ({self.published_on or 'no date'})"
+
+    @property
+    def year_label(self) -> str:
+        """The DSPT year as people write it, e.g. '2024-25'."""
+        if self.year_start is None:
+            return ""
+        return f"{self.year_start}-{(self.year_start + 1) % 100:02d}"
+
+
+class Location(models.Model):
+    """A registered care service (a CQC 'location')."""
+
+    class Category(models.TextChoices):
+        CARE_HOME = "care_home", "Care home"
+        HOME_CARE = "home_care", "Home care"
+        OTHER = "other", "Other care service"
+
+    class DsptMatch(models.TextChoices):
+        LOCATION = "location", "This service's own ODS code"
+        PROVIDER = "provider", "Its provider's ODS code"
+        NONE = "", "No DSPT record found"
+
+    cqc_location_id = models.CharField("CQC location ID", max_length=20, unique=True)
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="locations")
+    name = models.CharField(max_length=255)
+    brand_name = models.CharField(max_length=255, blank=True)
+    ods_code = models.CharField("ODS code", max_length=10, blank=True, db_index=True)
+
+    address_line_1 = models.CharField(max_length=255, blank=True)
+    address_line_2 = models.CharField(max_length=255, blank=True)
+    town = models.CharField(max_length=100, blank=True)
+    county = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(
+        max_length=10, blank=True, db_index=True, help_text="Normalised: capitals, one space, e.g. 'L8 1AA'."
+    )
+    local_authority = models.CharField(max_length=100, blank=True, db_index=True)
+    region = models.CharField(max_length=100, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+
+    category = models.CharField(max_length=20, choices=Category.choices, default=Category.OTHER)
+    care_home = models.BooleanField(default=False)
+    beds = models.PositiveIntegerField(null=True, blank=True)
+    service_types = ArrayField(models.CharField(max_length=120), default=list, blank=True)
+    service_user_bands = ArrayField(models.CharField(max_length=120), default=list, blank=True)
+    regulated_activities = ArrayField(models.CharField(max_length=120), default=list, blank=True)
+    inspection_directorate = models.CharField(max_length=100, blank=True)
+    rating = models.CharField(max_length=40, blank=True)
+    rating_published_on = models.DateField(null=True, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    website = models.CharField(max_length=255, blank=True)
+    registered_on = models.DateField(null=True, blank=True)
+    dormant = models.BooleanField(default=False)
+    deregistered_on = models.DateField(
+        null=True, blank=True, help_text="Set when a newer CQC file no longer lists this service."
+    )
+
+    dspt_organisation = models.ForeignKey(
+        DsptOrganisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="locations",
+    )
+    dspt_match = models.CharField(max_length=10, choices=DsptMatch.choices, default="", blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LocationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "care service"
+
+    def __str__(self):
+        return f"{self.name} ({self.cqc_location_id})"
+
+    @property
+    def is_registered(self) -> bool:
+        return self.deregistered_on is None
+
+    @property
+    def address_lines(self) -> list[str]:
+        parts = [self.address_line_1, self.address_line_2, self.town, self.county, self.postcode]
+        return [p for p in parts if p]
+
+    @property
+    def cqc_url(self) -> str:
+        return f"https://www.cqc.org.uk/location/{self.cqc_location_id}"
+
+
+class Postcode(models.Model):
+    """A postcode and where it is, for finding services near a visitor."""
+
+    postcode = models.CharField(max_length=10, primary_key=True, help_text="Normalised, e.g. 'L8 1AA'.")
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+
+    def __str__(self):
+        return self.postcode

@@ -1,0 +1,142 @@
+"""What every import shares: the run record, the error list, progress, staging.
+
+The pattern (see docs/adr/0002-imports.md):
+1. record an ImportRun (committed at once, so admins can see it running);
+2. in one transaction, read the file row by row, check each row, and COPY the
+   good ones into a temporary staging table;
+3. if any row was rejected, roll back: nothing changes, and the run lists
+   every problem as "Row N: reason";
+4. otherwise apply the staging table with a few set-based SQL statements, and
+   commit (or roll back, for a dry run, keeping the counts as a preview).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import psycopg
+from django.db import connection
+from django.utils import timezone
+
+from providers.models import ImportRun
+
+# How many problems we keep on the run record (all are counted).
+MAX_STORED_ERRORS = 1000
+PROGRESS_EVERY = 2000
+
+ProgressCallback = Callable[[int], None]
+
+
+class ImportRejected(Exception):
+    """The file was rejected; the run record says why. Raised to roll back."""
+
+
+class _DryRunDone(Exception):
+    """Raised at the end of a dry run to roll its transaction back."""
+
+
+class Problems:
+    """Collects 'Row N: reason' messages, keeping the first MAX_STORED_ERRORS."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+        self.count = 0
+
+    def add(self, row_number: int | None, reason: str) -> None:
+        self.count += 1
+        if len(self.messages) < MAX_STORED_ERRORS:
+            self.messages.append(f"Row {row_number}: {reason}" if row_number else reason)
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+
+def file_checksum(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def start_run(*, kind: str, path: Path, file_name: str, started_by: str, dry_run: bool) -> ImportRun:
+    return ImportRun.objects.create(
+        kind=kind,
+        file_name=file_name[:255],
+        file_sha256=file_checksum(path),
+        file_size=path.stat().st_size,
+        started_by=started_by[:150],
+        dry_run=dry_run,
+        state=ImportRun.State.RUNNING,
+    )
+
+
+def finish_run(run: ImportRun, *, state: str, message: str = "", problems: Problems | None = None,
+               skipped: Counter | None = None) -> ImportRun:
+    run.state = state
+    run.finished_at = timezone.now()
+    if message:
+        run.message = message
+    if problems is not None:
+        run.errors = problems.messages
+        run.error_count = problems.count
+    if skipped is not None:
+        run.skipped = sum(skipped.values())
+        run.skipped_reasons = dict(skipped.most_common())
+    run.save()
+    return run
+
+
+class ProgressReporter:
+    """Tells the command line (a callback) and the admin (the run record) how far we are.
+
+    The import's own transaction is still open while it reads, so the run
+    record is updated through a second, short-lived connection that commits
+    at once. If that fails (say, in a test's transaction) progress is simply
+    not shown; the import itself is unaffected.
+    """
+
+    def __init__(self, run: ImportRun, callback: ProgressCallback | None) -> None:
+        self.run = run
+        self.callback = callback
+        self._conn = None
+        self._last = 0
+
+    def __call__(self, rows_read: int) -> None:
+        if self.callback:
+            self.callback(rows_read)
+        if rows_read - self._last < PROGRESS_EVERY:
+            return
+        self._last = rows_read
+        try:
+            if self._conn is None:
+                params = {
+                    key: value
+                    for key, value in connection.get_connection_params().items()
+                    if key not in {"context", "cursor_factory", "prepare_threshold", "server_side_binding"}
+                }
+                self._conn = psycopg.connect(**params, autocommit=True)
+            self._conn.execute(
+                "UPDATE providers_importrun SET rows_read = %s WHERE id = %s", [rows_read, self.run.pk]
+            )
+        except psycopg.Error:
+            self._conn = None
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
+def create_staging_table(cursor, name: str, columns: list[tuple[str, str]]) -> None:
+    """A temporary table that disappears at the end of the transaction."""
+    column_sql = ", ".join(f"{column} {sql_type}" for column, sql_type in columns)
+    cursor.execute(f"CREATE TEMPORARY TABLE {name} ({column_sql}) ON COMMIT DROP")
+
+
+def raw_cursor():
+    """The psycopg cursor under Django's, for COPY."""
+    return connection.cursor().cursor
