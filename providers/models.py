@@ -14,9 +14,13 @@
 - Postcode is an optional lookup table (ONS / NSPL) for visitors' postcodes.
 """
 
+import datetime as dt
+
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.utils import timezone
 
+from providers.dspt_status import PlainStatus, plain_status
 from providers.querysets import LocationQuerySet
 
 
@@ -254,6 +258,20 @@ class Location(models.Model):
     def address_lines(self) -> list[str]:
         parts = [self.address_line_1, self.address_line_2, self.town, self.county, self.postcode]
         return [p for p in parts if p]
+
+    @property
+    def current_dspt_assessment(self) -> "DsptAssessment | None":
+        organisation = self.dspt_organisation
+        return organisation.current_assessment if organisation else None
+
+    def dspt_status(self, today: dt.date | None = None) -> PlainStatus:
+        """The plain-English DSPT status of this service on `today` (default: today)."""
+        assessment = self.current_dspt_assessment
+        return plain_status(
+            status=assessment.status if assessment else None,
+            year_start=assessment.year_start if assessment else None,
+            today=today or timezone.localdate(),
+        )
 
     @property
     def cqc_url(self) -> str:

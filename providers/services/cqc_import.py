@@ -382,7 +382,7 @@ def import_cqc_file(
                                   "Fix the rows listed and try again.")
     except _DryRunDone:
         return finish_run(run, state=ImportRun.State.PREVIEW, skipped=parsed.skipped, problems=parsed.problems,
-                          message="Preview only: nothing was written.")
+                          message=f"Preview only: nothing was written. {run.message}".strip())
     except Exception:
         finish_run(run, state=ImportRun.State.FAILED,
                    message="The import stopped because of an unexpected error. Nothing was imported.")
@@ -390,7 +390,7 @@ def import_cqc_file(
     finally:
         reporter.close()
     return finish_run(run, state=ImportRun.State.SUCCEEDED, skipped=parsed.skipped, problems=parsed.problems,
-                      message="Imported.")
+                      message=run.message or "Imported.")
 
 
 def _stage_file(path: Path, file_name: str, run: ImportRun, reporter: ProgressReporter) -> ParsedFile:
@@ -470,6 +470,7 @@ def _apply_staging(run: ImportRun, parsed: ParsedFile) -> None:
     kind = parsed.kind
     cursor.execute("CREATE INDEX ON cqc_staging (cqc_location_id)")
     cursor.execute("ANALYZE cqc_staging")
+    cursor.execute("DROP TABLE IF EXISTS cqc_staging_providers")
     cursor.execute(
         """
         CREATE TEMPORARY TABLE cqc_staging_providers ON COMMIT DROP AS

@@ -132,7 +132,12 @@ class ProgressReporter:
 
 
 def create_staging_table(cursor, name: str, columns: list[tuple[str, str]]) -> None:
-    """A temporary table that disappears at the end of the transaction."""
+    """A temporary table that disappears at the end of the transaction.
+
+    Dropped first in case an outer transaction (a test, or a caller's own
+    atomic block) still holds one from an earlier import.
+    """
+    cursor.execute(f"DROP TABLE IF EXISTS {name}")
     column_sql = ", ".join(f"{column} {sql_type}" for column, sql_type in columns)
     cursor.execute(f"CREATE TEMPORARY TABLE {name} ({column_sql}) ON COMMIT DROP")
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -126,10 +125,23 @@ def normalise_heading(text: str) -> str:
 # --- CSV -----------------------------------------------------------------------
 
 
+def _check_utf8(path: Path) -> None:
+    """Fail early, naming the line, if the file is not UTF-8 text."""
+    with open(path, "rb") as handle:
+        for line_number, line in enumerate(handle, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise FileProblem(
+                    f"Row {line_number}: the file is not saved as UTF-8 text "
+                    f"(found byte 0x{line[exc.start]:02x}). "
+                    "In Excel use 'Save as' and choose 'CSV UTF-8', then try again."
+                ) from exc
+
+
 def _iter_csv(path: Path) -> Iterator[tuple[int, list[str]]]:
-    handle = open(path, "rb")
-    try:
-        text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+    _check_utf8(path)
+    with open(path, encoding="utf-8-sig", newline="") as text:
         reader = csv.reader(text)
         row_number = 0
         while True:
@@ -137,18 +149,12 @@ def _iter_csv(path: Path) -> Iterator[tuple[int, list[str]]]:
                 cells = next(reader)
             except StopIteration:
                 return
-            except UnicodeDecodeError as exc:
-                raise FileProblem(
-                    f"Row {row_number + 1}: the file is not saved as UTF-8 text "
-                    f"(found byte 0x{exc.object[exc.start]:02x}). "
-                    "In Excel use 'Save as' and choose 'CSV UTF-8', then try again."
-                ) from exc
             except csv.Error as exc:
                 raise FileProblem(f"Row {row_number + 1}: the CSV file is damaged ({exc}).") from exc
-            row_number = reader.line_num
+            # We count records, not lines: a quoted value over two lines is
+            # still one row, as a spreadsheet program shows it.
+            row_number += 1
             yield row_number, [c.strip() for c in cells]
-    finally:
-        handle.close()
 
 
 # --- XLSX ----------------------------------------------------------------------

@@ -1,0 +1,36 @@
+"""Load the small sample in fixtures/ so a newcomer sees a working service.
+
+    python manage.py load_sample_data          # only into an empty database
+    python manage.py load_sample_data --force  # even if data is already there
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from providers.models import ImportRun, Location
+from providers.services.cqc_import import import_cqc_file
+from providers.services.dspt_import import import_dspt_file
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+SAMPLE_CQC = FIXTURES / "16_November_2026_HSCA_Active_Locations.ods"
+SAMPLE_DSPT = FIXTURES / "DSPT search results 20_11_2026 09_15_02.csv"
+
+
+class Command(BaseCommand):
+    help = "Import the sample CQC and DSPT files from fixtures/ (skipped if care services are already loaded)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="Import the sample even if the database has data.")
+
+    def handle(self, *args, force: bool, **options):
+        if Location.objects.exists() and not force:
+            self.stdout.write("Care services are already loaded; leaving them alone (use --force to reload the sample).")
+            return
+        for importer, path in ((import_cqc_file, SAMPLE_CQC), (import_dspt_file, SAMPLE_DSPT)):
+            run = importer(path=path, started_by="sample data")
+            if run.state != ImportRun.State.SUCCEEDED:
+                raise CommandError(f"The sample file {path.name} was rejected: {run.message} {run.errors[:5]}")
+            self.stdout.write(f"Loaded {path.name}: {run.added} added, {run.changed} changed.")
+        self.stdout.write(self.style.SUCCESS("Sample data loaded."))
