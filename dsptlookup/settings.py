@@ -188,3 +188,6 @@ LOGGING = {
 
 # --- The service ------------------------------------------------------------
 SERVICE_NAME = "DSPT Lookup"
+
+# Uploaded import files wait here between preview and import (never served).
+IMPORT_UPLOAD_DIR = Path(os.environ.get("IMPORT_UPLOAD_DIR", BASE_DIR / "uploads"))

@@ -1,8 +1,21 @@
-"""Admin pages for the people who keep the data up to date."""
+"""Admin pages for the people who keep the data up to date.
 
-from django.contrib import admin
+Imports: "Import runs" -> "Upload a file" previews the import, lists every
+rejected row, and imports only when the admin confirms.
+"""
+
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 
 from providers.models import DsptAssessment, DsptOrganisation, ImportRun, Location, Postcode, Provider
+from providers.services import uploads
 
 
 @admin.register(Provider)
@@ -44,14 +57,111 @@ class DsptAssessmentAdmin(admin.ModelAdmin):
     raw_id_fields = ["organisation", "first_import"]
 
 
+class UploadForm(forms.Form):
+    source = forms.ChoiceField(
+        label="What is this file?",
+        choices=[
+            ("cqc", "CQC list of care services (HSCA Active Locations .ods/.xlsx/.csv, or the care directory CSV)"),
+            ("dspt", "DSPT organisation search export (.csv as downloaded, or .xlsx/.ods)"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    file = forms.FileField(label="File", help_text="A .csv, .xlsx or .ods file.")
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        suffix = Path(uploaded.name).suffix.lower()
+        if suffix not in uploads.ALLOWED_SUFFIXES:
+            raise forms.ValidationError("Upload a .csv, .xlsx or .ods file.")
+        if uploaded.size > settings.IMPORT_UPLOAD_MAX_BYTES:
+            limit = settings.IMPORT_UPLOAD_MAX_BYTES // (1024 * 1024)
+            raise forms.ValidationError(f"The file is larger than {limit} MB.")
+        if uploaded.size == 0:
+            raise forms.ValidationError("The file is empty.")
+        return uploaded
+
+
 @admin.register(ImportRun)
 class ImportRunAdmin(admin.ModelAdmin):
-    list_display = ["started_at", "kind", "file_name", "state", "dry_run", "added", "changed", "removed", "skipped", "error_count", "started_by"]
+    list_display = ["started_at", "kind", "file_name", "state", "dry_run", "rows_read", "added", "changed",
+                    "removed", "skipped", "error_count", "started_by"]
     list_filter = ["kind", "state", "dry_run"]
     readonly_fields = [f.name for f in ImportRun._meta.fields]
+    change_list_template = "admin/providers/importrun/change_list.html"
 
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        custom = [
+            path("upload/", self.admin_site.admin_view(self.upload_view), name="providers_importrun_upload"),
+            path("<int:run_id>/report/", self.admin_site.admin_view(self.report_view), name="providers_importrun_report"),
+            path("<int:run_id>/apply/", self.admin_site.admin_view(self.apply_view), name="providers_importrun_apply"),
+            path("matching/", self.admin_site.admin_view(self.matching_view), name="providers_importrun_matching"),
+        ]
+        return custom + super().get_urls()
+
+    def upload_view(self, request):
+        """Upload a file; we check it and show a preview before anything is written."""
+        if not request.user.has_perm("providers.add_location"):
+            messages.error(request, "You do not have permission to import data.")
+            return redirect("admin:index")
+        form = UploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            uploaded = form.cleaned_data["file"]
+            stored = uploads.save_upload(uploaded_file=uploaded)
+            run = uploads.preview_upload(source=form.cleaned_data["source"], path=stored,
+                                         file_name=uploaded.name, user=request.user.get_username())
+            return redirect("admin:providers_importrun_report", run_id=run.pk)
+        context = {**self.admin_site.each_context(request), "title": "Upload a file to import", "form": form,
+                   "opts": self.model._meta}
+        return TemplateResponse(request, "admin/providers/importrun/upload.html", context)
+
+    def report_view(self, request, run_id):
+        """What an import did or would do: counts, examples, and every rejected row."""
+        run = get_object_or_404(ImportRun, pk=run_id)
+        context = {**self.admin_site.each_context(request), "title": f"Import: {run.file_name}", "run": run,
+                   "opts": self.model._meta, "can_apply": run.state == ImportRun.State.PREVIEW and run.stored_file}
+        return TemplateResponse(request, "admin/providers/importrun/report.html", context)
+
+    def apply_view(self, request, run_id):
+        """Import the previewed file for real."""
+        if request.method != "POST":
+            return redirect("admin:providers_importrun_report", run_id=run_id)
+        if not request.user.has_perm("providers.add_location"):
+            messages.error(request, "You do not have permission to import data.")
+            return redirect("admin:index")
+        preview = get_object_or_404(ImportRun, pk=run_id)
+        try:
+            run = uploads.apply_preview(preview=preview, user=request.user.get_username())
+        except ValueError as exc:
+            messages.error(request, str(exc))
+            return redirect("admin:providers_importrun_report", run_id=run_id)
+        return redirect("admin:providers_importrun_report", run_id=run.pk)
+
+    def matching_view(self, request):
+        """How many care services have a DSPT record, and DSPT organisations with no care service."""
+        locations = Location.objects.registered()
+        by_match = locations.aggregate(
+            total=Count("id"),
+            own=Count("id", filter=Q(dspt_match=Location.DsptMatch.LOCATION)),
+            provider=Count("id", filter=Q(dspt_match=Location.DsptMatch.PROVIDER)),
+            none=Count("id", filter=Q(dspt_match="")),
+        )
+        unmatched_orgs = DsptOrganisation.objects.filter(locations__isnull=True).exclude(
+            ods_code__in=Provider.objects.exclude(ods_code="").values("ods_code")
+        )
+        context = {
+            **self.admin_site.each_context(request), "title": "Matching care services to DSPT records",
+            "opts": self.model._meta, "by_match": by_match,
+            "services_without": locations.filter(dspt_match="").select_related("provider").order_by("name")[:200],
+            "unmatched_count": unmatched_orgs.count(),
+            "unmatched_by_sector": unmatched_orgs.values("primary_sector").annotate(n=Count("id")).order_by("-n")[:20],
+        }
+        return TemplateResponse(request, "admin/providers/importrun/matching.html", context)
 
 
 @admin.register(Postcode)

@@ -1,0 +1,65 @@
+"""Admin uploads: keep the file, preview the import, then apply it.
+
+An admin uploads a file; we run the import as a dry run and keep the file in
+a private folder. The preview shows what would be added, changed and removed
+and every rejected row. If the admin confirms, we import the same file (its
+checksum must not have changed) and delete our copy.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+
+from providers.models import ImportRun
+from providers.services.cqc_import import import_cqc_file
+from providers.services.dspt_import import import_dspt_file
+from providers.services.importing import file_checksum
+
+ALLOWED_SUFFIXES = {".csv", ".xlsx", ".ods"}
+IMPORTERS = {"cqc": import_cqc_file, "dspt": import_dspt_file}
+
+
+def upload_folder() -> Path:
+    folder = Path(settings.IMPORT_UPLOAD_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def save_upload(*, uploaded_file) -> Path:
+    """Copy an uploaded file to the private upload folder, in chunks."""
+    suffix = Path(uploaded_file.name).suffix.lower()
+    path = upload_folder() / f"{secrets.token_hex(16)}{suffix}"
+    with open(path, "wb") as handle:
+        for chunk in uploaded_file.chunks():
+            handle.write(chunk)
+    return path
+
+
+def preview_upload(*, source: str, path: Path, file_name: str, user: str) -> ImportRun:
+    """Dry-run the import of a saved upload. Keeps the file only if it can be applied."""
+    run = IMPORTERS[source](path=path, file_name=file_name, dry_run=True, started_by=user)
+    if run.state == ImportRun.State.PREVIEW:
+        run.stored_file = str(path)
+        run.save(update_fields=["stored_file"])
+    else:
+        path.unlink(missing_ok=True)
+    return run
+
+
+def apply_preview(*, preview: ImportRun, user: str) -> ImportRun:
+    """Import the file a preview was made from. Returns the new run."""
+    path = Path(preview.stored_file)
+    if preview.state != ImportRun.State.PREVIEW or not path.is_file():
+        raise ValueError("This preview has already been used or its file is gone. Upload the file again.")
+    if file_checksum(path) != preview.file_sha256:
+        raise ValueError("The stored file has changed since the preview. Upload the file again.")
+    source = "dspt" if preview.kind == ImportRun.Kind.DSPT else "cqc"
+    run = IMPORTERS[source](path=path, file_name=preview.file_name, started_by=user)
+    preview.state = ImportRun.State.APPLIED
+    preview.stored_file = ""
+    preview.save(update_fields=["state", "stored_file"])
+    path.unlink(missing_ok=True)
+    return run

@@ -1,0 +1,61 @@
+"""The management commands: clear output, and a non-zero exit when a file is rejected."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from providers.models import DsptOrganisation, Location
+from tests.conftest import SAMPLE_DSPT, SAMPLE_ODS
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args):
+    from io import StringIO
+
+    out = StringIO()
+    call_command(*args, "--no-progress", stdout=out)
+    return out.getvalue()
+
+
+def test_import_cqc_reports_counts():
+    output = run("import_cqc", str(SAMPLE_ODS))
+    assert "rows read: 28" in output
+    assert "added: 26, changed: 0, unchanged: 0, removed: 0 (were written)" in output
+    assert "1 × not adult social care (Hospitals)" in output
+    assert Location.objects.count() == 26
+
+
+def test_import_cqc_dry_run_writes_nothing():
+    output = run("import_cqc", str(SAMPLE_ODS), "--dry-run")
+    assert "(would be written)" in output and "Preview only" in output
+    assert Location.objects.count() == 0
+
+
+def test_import_dspt_then_again_is_unchanged():
+    run("import_dspt", str(SAMPLE_DSPT))
+    output = run("import_dspt", str(SAMPLE_DSPT))
+    assert "added: 0, changed: 0, unchanged: 25" in output
+    assert DsptOrganisation.objects.count() == 25
+
+
+def test_a_rejected_file_exits_with_an_error_and_lists_rows(write_file):
+    path = write_file("bad.csv", "Code,Organisation Name,Status,Date Of Publication\nA1B2,X,Great,01/01/2025\n")
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        run("import_dspt", str(path))
+
+
+def test_a_missing_file():
+    with pytest.raises(CommandError, match="There is no file at"):
+        run("import_cqc", "/no/such/file.ods")
+
+
+def test_load_sample_data_only_into_an_empty_database():
+    from io import StringIO
+
+    out = StringIO()
+    call_command("load_sample_data", stdout=out)
+    assert "Sample data loaded." in out.getvalue()
+    assert Location.objects.count() == 26 and DsptOrganisation.objects.count() == 25
+    out = StringIO()
+    call_command("load_sample_data", stdout=out)
+    assert "already loaded" in out.getvalue()
