@@ -11,6 +11,8 @@ variable, read here and nowhere else:
 - CSRF_TRUSTED_ORIGINS: comma-separated origins, for a site behind a proxy.
 - SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS: HTTPS settings for production.
 - EMBEDDED_PGDATA: where the embedded server keeps its data (default .pgdata/).
+- EMBEDDED_DATABASE_NAME: the database on the embedded server (default dsptlookup;
+  the benchmarks use their own).
 """
 
 import os
@@ -107,7 +109,11 @@ if DATABASE_URL:
         raise ImproperlyConfigured("DATABASE_URL must point at a PostgreSQL server.")
     USING_EMBEDDED_DATABASE = False
 else:
-    DATABASES = {"default": embedded_db.database_settings(EMBEDDED_PGDATA)}
+    DATABASES = {
+        "default": embedded_db.database_settings(
+            EMBEDDED_PGDATA, os.environ.get("EMBEDDED_DATABASE_NAME", embedded_db.DEFAULT_DATABASE_NAME)
+        )
+    }
     USING_EMBEDDED_DATABASE = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

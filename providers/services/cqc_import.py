@@ -40,7 +40,7 @@ from providers.services.importing import (
     start_run,
 )
 from providers.services.matching import rematch_locations
-from providers.services.tabular import FileProblem, find_table, iter_rows, normalise_heading
+from providers.services.tabular import Columns, FileProblem, Row, find_table, iter_rows, normalise_heading
 
 LOCATION_ID = re.compile(r"^1-\d{3,15}$")
 PREVIEW_EXAMPLES = 10
@@ -134,37 +134,11 @@ class ParsedFile:
 # --- Reading each format ---------------------------------------------------------
 
 
-class _Row:
-    """Look up a row's cells by heading."""
-
-    def __init__(self, index: dict[str, int], cells: list[str]):
-        self.index = index
-        self.cells = cells
-
-    def get(self, heading: str) -> str:
-        position = self.index.get(normalise_heading(heading))
-        if position is None or position >= len(self.cells):
-            return ""
-        return self.cells[position].strip()
-
-    def has(self, heading: str) -> bool:
-        return normalise_heading(heading) in self.index
-
-
 def _check(value_fn, *args, **kwargs):
     try:
         return value_fn(*args, **kwargs)
     except ValueError as exc:
         raise RowProblem(str(exc)) from None
-
-
-def _flags(row: _Row, headings: list[str], prefix: str) -> list[str]:
-    """The names of the 'Y' flag columns starting with prefix."""
-    found = []
-    for heading in headings:
-        if heading.startswith(prefix) and row.get(heading).upper() == "Y":
-            found.append(heading[len(prefix):].strip())
-    return found
 
 
 def _postcode(text: str, heading: str) -> str:
@@ -201,14 +175,14 @@ def _required(text: str, heading: str) -> str:
     return value
 
 
-def parse_active_location(row: _Row, headings: list[str]) -> dict:
+def parse_active_location(row: Row) -> dict:
     """One Active Locations row -> staging values (raises RowProblem)."""
     t = formats.tidy_text
     lat = _check(formats.parse_coordinate, row.get("Location Latitude"), low=49.0, high=61.5, name="Location Latitude")
     lon = _check(formats.parse_coordinate, row.get("Location Longitude"), low=-8.7, high=2.1, name="Location Longitude")
     if (lat is None) != (lon is None):
         raise RowProblem("Location Latitude and Location Longitude must both be given or both be blank")
-    service_types = _flags(row, headings, "Service type - ")
+    service_types = row.flags("Service type - ")
     care_home = _check(formats.parse_yes_no, row.get("Care home?"))
     if care_home:
         category = "care_home"
@@ -217,7 +191,7 @@ def parse_active_location(row: _Row, headings: list[str]) -> dict:
     else:
         category = "other"
     provider_id = _provider_id(row.get("Provider ID"), "Provider ID")
-    if row.has(formats.OPTIONAL_PROVIDER_ODS_HEADING):
+    if row.columns.has(formats.OPTIONAL_PROVIDER_ODS_HEADING):
         provider_ods = _check(formats.parse_ods_code, row.get(formats.OPTIONAL_PROVIDER_ODS_HEADING))
     elif not provider_id.startswith("1-"):
         provider_ods = provider_id  # NHS providers are known by their ODS code
@@ -256,8 +230,8 @@ def parse_active_location(row: _Row, headings: list[str]) -> dict:
         "care_home": care_home,
         "beds": _check(formats.parse_whole_number, row.get("Care homes beds"), name="Care homes beds"),
         "service_types": service_types,
-        "service_user_bands": _flags(row, headings, "Service user band - "),
-        "regulated_activities": _flags(row, headings, "Regulated activity - "),
+        "service_user_bands": row.flags("Service user band - "),
+        "regulated_activities": row.flags("Regulated activity - "),
         "inspection_directorate": t(row.get("Location Inspection Directorate"), limit=100),
         "rating": t(row.get("Location Latest Overall Rating"), limit=40),
         "rating_published_on": _check(formats.parse_date, row.get("Publication Date")),
@@ -268,7 +242,7 @@ def parse_active_location(row: _Row, headings: list[str]) -> dict:
     }
 
 
-def parse_directory_row(row: _Row) -> tuple[dict | None, str]:
+def parse_directory_row(row: Row) -> tuple[dict | None, str]:
     """One care directory row -> (staging values, skip reason). Raises RowProblem."""
     t = formats.tidy_text
     types = [s.strip() for s in row.get("Service types").split("|") if s.strip()]
@@ -398,10 +372,7 @@ def _stage_file(path: Path, file_name: str, run: ImportRun, reporter: ProgressRe
     parsed = ParsedFile(kind=kind)
     run.kind = kind
     parsed.data_as_of = (_directory_date(table.preamble) if kind == ImportRun.Kind.CQC_DIRECTORY else None) or _date_from_file_name(file_name)
-    index = {}
-    for position, heading in enumerate(table.headings):
-        index.setdefault(normalise_heading(heading), position)
-    headings = table.headings
+    columns = Columns(table.headings)
     id_heading = "Location ID" if kind == ImportRun.Kind.CQC_LOCATIONS else "CQC Location ID (for office use only)"
 
     cursor = raw_cursor()
@@ -412,7 +383,7 @@ def _stage_file(path: Path, file_name: str, run: ImportRun, reporter: ProgressRe
                 continue
             parsed.rows_read += 1
             reporter(parsed.rows_read)
-            row = _Row(index, cells)
+            row = columns.row(cells)
             try:
                 location_id = _location_id(row.get(id_heading), id_heading)
                 if kind == ImportRun.Kind.CQC_LOCATIONS:
@@ -420,7 +391,7 @@ def _stage_file(path: Path, file_name: str, run: ImportRun, reporter: ProgressRe
                     if directorate.casefold() != formats.ADULT_SOCIAL_CARE_DIRECTORATE.casefold():
                         values, skip = None, f"not adult social care ({directorate or 'no directorate'})"
                     else:
-                        values, skip = parse_active_location(row, headings), ""
+                        values, skip = parse_active_location(row), ""
                 else:
                     values, skip = parse_directory_row(row)
             except RowProblem as exc:

@@ -34,7 +34,7 @@ from providers.services.importing import (
     start_run,
 )
 from providers.services.matching import rematch_locations
-from providers.services.tabular import FileProblem, find_table, iter_rows, normalise_heading
+from providers.services.tabular import Columns, FileProblem, Row, find_table, iter_rows, normalise_heading
 
 PREVIEW_EXAMPLES = 10
 
@@ -61,7 +61,7 @@ STAGING_COLUMNS = [
 STAGING_NAMES = [name for name, _ in STAGING_COLUMNS]
 
 
-def parse_status(text: str) -> tuple[str, int | None]:
+def parse_status(text: str, *, today=None) -> tuple[str, int | None]:
     """'22/23 Standards Met' -> ('met', 2022). 'Not Published' -> ('not_published', None).
 
     Accepts '2024-25' for '24/25', any case and spacing, and a trailing full stop.
@@ -81,7 +81,7 @@ def parse_status(text: str) -> tuple[str, int | None]:
     end = int(second)
     if end % 100 != (start + 1) % 100:
         raise ValueError(f"Status '{text}' has a year that does not run on ({match.group('year')})")
-    if not 2017 <= start <= timezone.localdate().year + 1:
+    if not 2017 <= start <= (today or timezone.localdate()).year + 1:
         raise ValueError(f"Status '{text}' has a year we do not expect ({dspt_status.year_label(start)})")
     return status, start
 
@@ -105,18 +105,6 @@ class ParsedFile:
     kept: int = 0
 
 
-class _Row:
-    def __init__(self, index: dict[str, int], cells: list[str]):
-        self.index, self.cells = index, cells
-
-    def get(self, *headings: str) -> str:
-        for heading in headings:
-            position = self.index.get(normalise_heading(heading))
-            if position is not None and position < len(self.cells):
-                return self.cells[position].strip()
-        return ""
-
-
 def open_dspt_table(path: Path):
     """Find the header row; say which export this is (2023 with 'Code', or 2022)."""
     rows = iter_rows(path)
@@ -133,7 +121,7 @@ def open_dspt_table(path: Path):
     return table, "code" in names
 
 
-def parse_dspt_row(row: _Row, has_code_column: bool) -> tuple[dict | None, str]:
+def parse_dspt_row(row: Row, has_code_column: bool, *, today) -> tuple[dict | None, str]:
     """One export row -> (staging values, skip reason). Raises ValueError for a bad row."""
     name = formats.tidy_text(row.get("Organisation Name"))
     if not name:
@@ -149,11 +137,11 @@ def parse_dspt_row(row: _Row, has_code_column: bool) -> tuple[dict | None, str]:
     if in_name and in_name.group("code").upper() == code:
         name = name[: in_name.start()].strip()
     status_text = " ".join(row.get("Status", "Latest Status").split())
-    status, year_start = parse_status(status_text)
+    status, year_start = parse_status(status_text, today=today)
     published_on = formats.parse_date(row.get("Date Of Publication"))
     if published_on is None and status != dspt_status.NOT_PUBLISHED:
         raise ValueError("Date Of Publication is blank")
-    if published_on and published_on > timezone.localdate():
+    if published_on and published_on > today:
         raise ValueError(f"Date Of Publication {published_on:%d/%m/%Y} is in the future")
     return {
         "ods_code": code,
@@ -213,9 +201,8 @@ def import_dspt_file(
 
 def _stage_file(path: Path, run: ImportRun, parsed: ParsedFile, reporter: ProgressReporter) -> None:
     table, has_code_column = open_dspt_table(path)
-    index = {}
-    for position, heading in enumerate(table.headings):
-        index.setdefault(normalise_heading(heading), position)
+    columns = Columns(table.headings)
+    today = timezone.localdate()
     cursor = raw_cursor()
     create_staging_table(cursor, "dspt_staging", STAGING_COLUMNS)
     with cursor.copy(f"COPY dspt_staging ({', '.join(STAGING_NAMES)}) FROM STDIN") as copy:
@@ -225,7 +212,7 @@ def _stage_file(path: Path, run: ImportRun, parsed: ParsedFile, reporter: Progre
             parsed.rows_read += 1
             reporter(parsed.rows_read)
             try:
-                values, skip = parse_dspt_row(_Row(index, cells), has_code_column)
+                values, skip = parse_dspt_row(columns.row(cells), has_code_column, today=today)
             except ValueError as exc:
                 parsed.problems.add(row_number, str(exc))
                 continue

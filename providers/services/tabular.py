@@ -117,6 +117,65 @@ def find_table(
     )
 
 
+class Columns:
+    """Where each heading is in a table, looked up once and remembered."""
+
+    def __init__(self, headings: list[str]):
+        self.headings = headings
+        self._positions: dict[str, int] = {}
+        for position, heading in enumerate(headings):
+            self._positions.setdefault(normalise_heading(heading), position)
+        self._cache: dict[str, int | None] = {}
+        self._flag_groups: dict[str, list[tuple[str, int]]] = {}
+
+    def position(self, heading: str) -> int | None:
+        try:
+            return self._cache[heading]
+        except KeyError:
+            found = self._cache[heading] = self._positions.get(normalise_heading(heading))
+            return found
+
+    def has(self, heading: str) -> bool:
+        return self.position(heading) is not None
+
+    def flag_group(self, prefix: str) -> list[tuple[str, int]]:
+        """(name, position) of every column named 'prefix…', e.g. 'Service type - '."""
+        if prefix not in self._flag_groups:
+            self._flag_groups[prefix] = [
+                (heading[len(prefix):].strip(), position)
+                for position, heading in enumerate(self.headings)
+                if heading.startswith(prefix)
+            ]
+        return self._flag_groups[prefix]
+
+    def row(self, cells: list[str]) -> "Row":
+        return Row(self, cells)
+
+
+class Row:
+    """One data row, read by heading."""
+
+    __slots__ = ("columns", "cells")
+
+    def __init__(self, columns: Columns, cells: list[str]):
+        self.columns = columns
+        self.cells = cells
+
+    def get(self, *headings: str) -> str:
+        """The first of these headings that the table has; '' if none."""
+        for heading in headings:
+            position = self.columns.position(heading)
+            if position is not None:
+                return self.cells[position].strip() if position < len(self.cells) else ""
+        return ""
+
+    def flags(self, prefix: str) -> list[str]:
+        """Names of the 'prefix…' columns holding Y."""
+        cells = self.cells
+        return [name for name, position in self.columns.flag_group(prefix)
+                if position < len(cells) and cells[position].strip().upper() == "Y"]
+
+
 def normalise_heading(text: str) -> str:
     """Compare headings ignoring case, spacing and a stray BOM."""
     return " ".join(str(text).replace("\ufeff", "").split()).casefold()

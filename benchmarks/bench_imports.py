@@ -1,0 +1,137 @@
+"""Import speed and memory at England scale, next to a raw COPY of the same rows.
+
+    .venv/bin/python benchmarks/bench_imports.py                 # 30,000 CQC rows, 60,000 DSPT rows
+    .venv/bin/python benchmarks/bench_imports.py --locations 10000 --dspt 20000
+
+Uses its own database (dsptlookup_bench) on the embedded server, or the
+server in DATABASE_URL. Each measurement runs in a fresh child process, so
+"peak memory" is that import's own high-water mark. Prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+OUT = ROOT / "benchmarks" / "output"
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dsptlookup.settings")
+    os.environ.setdefault("EMBEDDED_DATABASE_NAME", "dsptlookup_bench")
+    os.environ.setdefault("DEBUG", "1")
+    import django
+
+    django.setup()
+
+
+def child(task: str, path: Path) -> dict:
+    """Run one measurement in this process and return its figures."""
+    setup_django()
+    from django.db import connection
+
+    from providers.services.cqc_import import import_cqc_file
+    from providers.services.dspt_import import import_dspt_file
+
+    with connection.cursor() as cursor:
+        if task == "cqc":
+            cursor.execute("TRUNCATE providers_location, providers_provider CASCADE")
+        if task == "dspt":
+            cursor.execute("UPDATE providers_dsptorganisation SET current_assessment_id = NULL")
+            cursor.execute("TRUNCATE providers_dsptassessment, providers_dsptorganisation CASCADE")
+    started = time.perf_counter()
+    rows = 0
+    if task in {"cqc", "cqc-again"}:
+        run = import_cqc_file(path=path)
+        assert run.state == "succeeded", (run.message, run.errors[:3])
+        rows = run.rows_read
+    elif task == "dspt":
+        run = import_dspt_file(path=path)
+        assert run.state == "succeeded", (run.message, run.errors[:3])
+        rows = run.rows_read
+    elif task == "raw-copy":
+        with open(path, newline="", encoding="utf-8") as handle:
+            reader = csv.reader(handle)
+            headings = next(reader)
+            with connection.cursor() as cursor:
+                raw = cursor.cursor
+                columns = ", ".join(f"c{i} text" for i in range(len(headings)))
+                raw.execute("DROP TABLE IF EXISTS bench_raw_copy")
+                raw.execute(f"CREATE TABLE bench_raw_copy ({columns})")
+                with raw.copy("COPY bench_raw_copy FROM STDIN") as copy:
+                    for cells in reader:
+                        copy.write_row(cells)
+                        rows += 1
+                raw.execute("DROP TABLE bench_raw_copy")
+    seconds = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"task": task, "file": path.name, "rows": rows, "seconds": round(seconds, 2),
+            "rows_per_second": round(rows / seconds) if seconds else 0, "peak_mb": round(peak_mb)}
+
+
+def measure(task: str, path: Path) -> dict:
+    result = subprocess.run([sys.executable, __file__, "--child", task, str(path)], capture_output=True, text=True,
+                            cwd=ROOT, timeout=3600)
+    if result.returncode != 0:
+        raise SystemExit(f"{task} failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--locations", type=int, default=30000)
+    parser.add_argument("--dspt", type=int, default=60000)
+    parser.add_argument("--child", nargs=2, metavar=("TASK", "PATH"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.child[0], Path(args.child[1]))))
+        return
+
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from benchmarks import generate
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    small = OUT / "active_locations_third.csv"
+    full_csv = OUT / "active_locations.csv"
+    full_ods = OUT / "16_November_2026_HSCA_Active_Locations.ods"
+    dspt = OUT / "DSPT search results 20_11_2026 09_15_02.csv"
+    print(f"Generating files: {args.locations} CQC locations, {args.dspt} DSPT organisations ...", flush=True)
+    generate.write_active_locations_csv(small, args.locations // 3)
+    generate.write_active_locations_csv(full_csv, args.locations)
+    generate.write_active_locations_ods(full_ods, args.locations)
+    generate.write_dspt_csv(dspt, args.dspt, args.locations)
+    sizes = {p.name: p.stat().st_size / 1e6 for p in (full_csv, full_ods, dspt)}
+
+    results = [
+        measure("raw-copy", full_csv),
+        measure("cqc", small),
+        measure("cqc", full_csv),
+        measure("cqc-again", full_csv),
+        measure("cqc", full_ods),
+        measure("raw-copy", dspt),
+        measure("dspt", dspt),
+    ]
+    print()
+    print(f"{'measurement':<34} {'file':<48} {'MB':>6} {'rows':>7} {'seconds':>8} {'rows/s':>8} {'peak MB':>8}")
+    labels = {"raw-copy": "raw COPY, unindexed table", "cqc": "import_cqc (new data)",
+              "cqc-again": "import_cqc (same file again)", "dspt": "import_dspt (new data)"}
+    for r in results:
+        size = sizes.get(r["file"], Path(OUT / r["file"]).stat().st_size / 1e6)
+        print(f"{labels[r['task']]:<34} {r['file'][:48]:<48} {size:>6.1f} {r['rows']:>7} {r['seconds']:>8} "
+              f"{r['rows_per_second']:>8} {r['peak_mb']:>8}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,171 @@
+"""Generate England-scale files in the real published formats, for benchmarks.
+
+    python benchmarks/generate.py --locations 30000 --dspt 60000 --out benchmarks/output
+
+Names, towns and postcodes are made up but shaped like the real ones, so the
+importers and search do realistic work. Output is deterministic (seeded).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import sys
+import zipfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from providers.services import formats  # noqa: E402
+
+TOWNS = [
+    # town, local authority, region, postcode area, lat, lon
+    ("Liverpool", "Liverpool", "North West", "L", 53.41, -2.98),
+    ("Manchester", "Manchester", "North West", "M", 53.48, -2.24),
+    ("Leeds", "Leeds", "Yorkshire and The Humber", "LS", 53.80, -1.55),
+    ("Sheffield", "Sheffield", "Yorkshire and The Humber", "S", 53.38, -1.47),
+    ("Birmingham", "Birmingham", "West Midlands", "B", 52.48, -1.90),
+    ("Bristol", "Bristol, City of", "South West", "BS", 51.45, -2.59),
+    ("London", "Westminster", "London", "SW", 51.50, -0.14),
+    ("London", "Tower Hamlets", "London", "E", 51.52, -0.04),
+    ("Newcastle upon Tyne", "Newcastle upon Tyne", "North East", "NE", 54.97, -1.61),
+    ("Norwich", "Norfolk", "East of England", "NR", 52.63, 1.30),
+    ("Exeter", "Devon", "South West", "EX", 50.72, -3.53),
+    ("Nottingham", "Nottingham", "East Midlands", "NG", 52.95, -1.15),
+    ("Leicester", "Leicester", "East Midlands", "LE", 52.64, -1.13),
+    ("Brighton", "Brighton and Hove", "South East", "BN", 50.82, -0.14),
+    ("Southampton", "Southampton", "South East", "SO", 50.91, -1.40),
+    ("Plymouth", "Plymouth", "South West", "PL", 50.37, -4.14),
+    ("York", "York", "Yorkshire and The Humber", "YO", 53.96, -1.08),
+    ("Hull", "Kingston upon Hull, City of", "Yorkshire and The Humber", "HU", 53.74, -0.33),
+    ("Stoke-on-Trent", "Stoke-on-Trent", "West Midlands", "ST", 53.00, -2.18),
+    ("Cambridge", "Cambridgeshire", "East of England", "CB", 52.20, 0.12),
+]
+FIRST = ["Sunny", "Oak", "Willow", "Rose", "Meadow", "River", "Hill", "Park", "Ash", "Beech", "Cedar", "Elm", "Holly",
+         "Ivy", "Maple", "Orchard", "Brook", "Fern", "Heather", "Lavender", "St Mary's", "St John's", "Saint Anne's",
+         "Abbey", "Castle", "Church", "Manor", "Grange", "Priory", "Wood", "Green", "Lake", "Bay", "Vale", "Glen"]
+SECOND = ["Side", "Tree", "View", "Lodge", "Court", "House", "Cottage", "Gardens", "Hall", "Mews", "Place", "Croft",
+          "Field", "Lea", "Dene", "Rise", "Haven"]
+KINDS = [("Care Home", "Care home service without nursing", True), ("Nursing Home", "Care home service with nursing", True),
+         ("Home Care", "Domiciliary care service", False), ("Care at Home", "Domiciliary care service", False),
+         ("Supported Living", "Supported living service", False)]
+STATUSES = ["25/26 Standards Met"] * 50 + ["24/25 Standards Met"] * 15 + ["25/26 Approaching Standards"] * 8 + \
+           ["Not Published"] * 12 + ["23/24 Standards Met"] * 5 + ["25/26 Standards Not Met"] * 2 + \
+           ["2025-26 Standards Met"] * 3 + ["20/21 Standards Exceeded"] * 2 + ["22/23 Standards Met."] * 3
+
+
+def location_records(count: int, seed: int = 1):
+    """Yield dicts of Active Locations values (adult social care, plus ~8% other)."""
+    rng = random.Random(seed)
+    provider_count = max(1, count // 3)
+    for n in range(count):
+        town, la, region, area, lat, lon = TOWNS[n % len(TOWNS)]
+        label, service_type, care_home = KINDS[rng.randrange(len(KINDS))]
+        name = f"{rng.choice(FIRST)} {rng.choice(SECOND)} {label}"
+        if n % 7 == 0:
+            name = f"{name} {town}"
+        district = f"{area}{rng.randint(1, 30)}"
+        postcode = f"{district} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+        provider = n % provider_count
+        directorate = "Adult social care" if n % 12 else "Hospitals"
+        values = {
+            "Location ID": f"1-{1000000000 + n}",
+            "Location HSCA start date": f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{rng.randint(2011, 2025)}",
+            "Dormant (Y/N)": "N", "Care home?": "Y" if care_home else "N", "Location Name": name,
+            "Location ODS Code": f"V{n:05X}"[:6] if n % 5 else "",
+            "Location Telephone Number": f"0{rng.randint(1000000000, 1999999999)}",
+            "Care homes beds": str(rng.randint(5, 90)) if care_home else "",
+            "Location Type/Sector": "Social Care Org", "Location Inspection Directorate": directorate,
+            "Location Latest Overall Rating": rng.choice(["Good", "Good", "Outstanding", "Requires improvement", "Inadequate", ""]),
+            "Publication Date": f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{rng.randint(2018, 2026)}",
+            "Location Region": region, "Location Local Authority": la,
+            "Location Street Address": f"{rng.randint(1, 300)} {rng.choice(FIRST)} Road", "Location City": town,
+            "Location Postal Code": postcode.lower() if n % 9 == 0 else postcode,
+            "Location Latitude": f"{lat + rng.uniform(-0.08, 0.08):.6f}",
+            "Location Longitude": f"{lon + rng.uniform(-0.12, 0.12):.6f}",
+            "Brand ID": "-", "Brand Name": "-", "Provider ID": f"1-{200000000 + provider}",
+            "Provider Name": f"{rng.choice(FIRST)} Care Group {provider} Ltd", "Provider Type/Sector": "Social Care Org",
+            f"Service type - {service_type}": "Y", "Service user band - Older People": "Y",
+            "Regulated activity - Personal care": "Y",
+        }
+        if n % 4 == 0:
+            values["Service user band - Dementia"] = "Y"
+        yield values
+
+
+def write_active_locations_csv(path: Path, count: int) -> int:
+    headings = formats.ACTIVE_LOCATIONS_HEADINGS
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(headings)
+        for values in location_records(count):
+            writer.writerow([values.get(h, "") for h in headings])
+    return count
+
+
+def write_active_locations_ods(path: Path, count: int) -> int:
+    """A streamed .ods with a README sheet and a notice block above the header."""
+    headings = formats.ACTIVE_LOCATIONS_HEADINGS
+
+    def row_xml(cells):
+        parts = []
+        for value in cells:
+            parts.append(f'<table:table-cell office:value-type="string"><text:p>{escape(value)}</text:p></table:table-cell>'
+                         if value else "<table:table-cell/>")
+        return f"<table:table-row>{''.join(parts)}</table:table-row>"
+
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")  # stored, first
+        archive.writestr("META-INF/manifest.xml", '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>')
+        with archive.open("content.xml", "w", force_zip64=True) as raw:
+            def out(text):
+                raw.write(text.encode("utf-8"))
+            out('<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>')
+            out(f'<table:table table:name="README">{row_xml(["Benchmark file"])}</table:table>')
+            out('<table:table table:name="HSCA_Active_Locations">')
+            out(row_xml(["Notice: generated for benchmarks."]))
+            out(row_xml([]))
+            out(row_xml(headings))
+            for values in location_records(count):
+                out(row_xml([values.get(h, "") for h in headings]))
+            out('<table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>')
+            out("</table:table></office:spreadsheet></office:body></office:document-content>")
+    return count
+
+
+def write_dspt_csv(path: Path, count: int, location_count: int) -> int:
+    """A DSPT export: location codes for most services, then head offices and NHS bodies."""
+    rng = random.Random(2)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(formats.DSPT_HEADINGS_2023)
+        for n in range(count):
+            if n < location_count and n % 5:
+                code = f"V{n:05X}"[:6]
+            else:
+                code = f"8{n:05X}"[:6]
+            status = rng.choice(STATUSES)
+            year = 2000 + int(status[:2]) if status[0].isdigit() and status[2] == "/" else 2025
+            date = f"{rng.randint(1, 28):02d}/06/{year + 1}" if status != "Not Published" or n % 2 else ""
+            writer.writerow([code, f"ORGANISATION {n} LIMITED", status, date, "Care Home", "NHS EXAMPLE INTEGRATED CARE BOARD"])
+    return count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--locations", type=int, default=30000)
+    parser.add_argument("--dspt", type=int, default=60000)
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "output")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    write_active_locations_csv(args.out / "active_locations.csv", args.locations)
+    write_active_locations_ods(args.out / "16_November_2026_HSCA_Active_Locations.ods", args.locations)
+    write_dspt_csv(args.out / "DSPT search results 20_11_2026 09_15_02.csv", args.dspt, args.locations)
+    print(f"Wrote files to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
