@@ -63,6 +63,7 @@ class UploadForm(forms.Form):
         choices=[
             ("cqc", "CQC list of care services (HSCA Active Locations .ods/.xlsx/.csv, or the care directory CSV)"),
             ("dspt", "DSPT organisation search export (.csv as downloaded, or .xlsx/.ods)"),
+            ("postcodes", "Postcode lookup table (ONS Postcode Directory or NSPL CSV: postcode, lat, long)"),
         ],
         widget=forms.RadioSelect,
     )

@@ -104,3 +104,27 @@ def plain_status(*, status: str | None, year_start: int | None, today: dt.date) 
     if status == NOT_MET:
         return DOES_NOT_MEET
     raise ValueError(f"Unknown DSPT status {status!r}")
+
+
+@dataclass(frozen=True)
+class StatusFilter:
+    """The same rule as plain_status(), as conditions a database query can use."""
+
+    statuses: tuple[str, ...] = ()
+    min_year: int | None = None  # year_start >= this
+    before_year: int | None = None  # year_start < this (or no year)
+    no_record: bool = False
+
+
+def status_filter(code: str, today: dt.date) -> StatusFilter:
+    """Which DSPT records have plain status `code` on `today`. Mirrors plain_status()."""
+    needed = year_needed_on(today)
+    published = (MET, EXCEEDED, APPROACHING, NOT_MET)
+    return {
+        "meets": StatusFilter(statuses=(MET, EXCEEDED), min_year=needed),
+        "approaching": StatusFilter(statuses=(APPROACHING,), min_year=needed),
+        "not_met": StatusFilter(statuses=(NOT_MET,), min_year=needed),
+        "out_of_date": StatusFilter(statuses=published, before_year=needed),
+        "not_published": StatusFilter(statuses=(NOT_PUBLISHED,)),
+        "not_found": StatusFilter(no_record=True),
+    }[code]

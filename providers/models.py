@@ -17,11 +17,13 @@
 import datetime as dt
 
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import timezone
 
 from providers.dspt_status import PlainStatus, plain_status
-from providers.querysets import LocationQuerySet
+from providers.querysets import LocationQuerySet, SearchCompact, SearchText, SearchVectorOf
 
 
 class ImportRun(models.Model):
@@ -97,9 +99,13 @@ class Provider(models.Model):
     local_authority = models.CharField(max_length=100, blank=True)
     region = models.CharField(max_length=100, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    search_name = models.GeneratedField(
+        expression=SearchText(models.F("name")), output_field=models.TextField(), db_persist=True
+    )
 
     class Meta:
         ordering = ["name"]
+        indexes = [GinIndex(name="provider_search_name_trgm", fields=["search_name"], opclasses=["gin_trgm_ops"])]
 
     def __str__(self):
         return f"{self.name} ({self.cqc_provider_id})"
@@ -241,11 +247,36 @@ class Location(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Search keys, kept by PostgreSQL itself (see providers/querysets.py).
+    search_name = models.GeneratedField(
+        expression=SearchText(models.F("name"), models.F("brand_name")),
+        output_field=models.TextField(), db_persist=True,
+    )
+    search_compact = models.GeneratedField(
+        expression=SearchCompact(models.F("name"), models.F("brand_name")),
+        output_field=models.TextField(), db_persist=True,
+    )
+    search_all = models.GeneratedField(
+        expression=SearchText(models.F("name"), models.F("brand_name"), models.F("town"), models.F("local_authority")),
+        output_field=models.TextField(), db_persist=True,
+    )
+    search_vector = models.GeneratedField(
+        expression=SearchVectorOf(models.F("name"), models.F("brand_name"), models.F("town"), models.F("local_authority")),
+        output_field=SearchVectorField(), db_persist=True,
+    )
+
     objects = LocationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
         verbose_name = "care service"
+        indexes = [
+            GinIndex(name="location_search_all_trgm", fields=["search_all"], opclasses=["gin_trgm_ops"]),
+            GinIndex(name="location_search_compact_trgm", fields=["search_compact"], opclasses=["gin_trgm_ops"]),
+            GinIndex(name="location_search_vector", fields=["search_vector"]),
+            models.Index(name="location_coordinates", fields=["latitude", "longitude"]),
+            models.Index(name="location_postcode_prefix", fields=["postcode"], opclasses=["varchar_pattern_ops"]),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.cqc_location_id})"
@@ -284,6 +315,9 @@ class Postcode(models.Model):
     postcode = models.CharField(max_length=10, primary_key=True, help_text="Normalised, e.g. 'L8 1AA'.")
     latitude = models.FloatField()
     longitude = models.FloatField()
+
+    class Meta:
+        indexes = [models.Index(name="postcode_prefix", fields=["postcode"], opclasses=["varchar_pattern_ops"])]
 
     def __str__(self):
         return self.postcode

@@ -18,24 +18,20 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import transaction
 from django.utils import timezone
 
 from providers.models import ImportRun
 from providers.postcodes import normalise_postcode
 from providers.services import formats
 from providers.services.importing import (
-    ImportRejected,
-    Problems,
+    ParsedFile,
     ProgressCallback,
     ProgressReporter,
-    _DryRunDone,
     create_staging_table,
-    finish_run,
+    execute_import,
     raw_cursor,
     start_run,
 )
@@ -122,12 +118,8 @@ class RowProblem(ValueError):
 
 
 @dataclass
-class ParsedFile:
-    kind: str
-    problems: Problems = field(default_factory=Problems)
-    skipped: Counter = field(default_factory=Counter)
-    rows_read: int = 0
-    kept: int = 0
+class CqcParsedFile(ParsedFile):
+    kind: str = ImportRun.Kind.CQC_LOCATIONS
     data_as_of: object = None
 
 
@@ -338,38 +330,17 @@ def import_cqc_file(
     run = start_run(kind=ImportRun.Kind.CQC_LOCATIONS, path=path, file_name=file_name,
                     started_by=started_by, dry_run=dry_run)
     reporter = ProgressReporter(run, progress)
-    parsed = None
-    try:
-        with transaction.atomic():
-            parsed = _stage_file(path, file_name, run, reporter)
-            if parsed.problems:
-                raise ImportRejected
-            _apply_staging(run, parsed)
-            if dry_run:
-                raise _DryRunDone
-    except FileProblem as exc:
-        problems = parsed.problems if parsed else Problems()
-        return finish_run(run, state=ImportRun.State.FAILED, message=str(exc), problems=problems)
-    except ImportRejected:
-        return finish_run(run, state=ImportRun.State.FAILED, problems=parsed.problems, skipped=parsed.skipped,
-                          message=f"{parsed.problems.count} rows have problems. Nothing was imported. "
-                                  "Fix the rows listed and try again.")
-    except _DryRunDone:
-        return finish_run(run, state=ImportRun.State.PREVIEW, skipped=parsed.skipped, problems=parsed.problems,
-                          message=f"Preview only: nothing was written. {run.message}".strip())
-    except Exception:
-        finish_run(run, state=ImportRun.State.FAILED,
-                   message="The import stopped because of an unexpected error. Nothing was imported.")
-        raise
-    finally:
-        reporter.close()
-    return finish_run(run, state=ImportRun.State.SUCCEEDED, skipped=parsed.skipped, problems=parsed.problems,
-                      message=run.message or "Imported.")
+    parsed = CqcParsedFile()
+    return execute_import(
+        run=run, parsed=parsed, reporter=reporter, dry_run=dry_run,
+        stage=lambda: _stage_file(path, file_name, run, parsed, reporter),
+        apply=lambda: _apply_staging(run, parsed),
+    )
 
 
-def _stage_file(path: Path, file_name: str, run: ImportRun, reporter: ProgressReporter) -> ParsedFile:
+def _stage_file(path: Path, file_name: str, run: ImportRun, parsed: "CqcParsedFile", reporter: ProgressReporter) -> None:
     kind, table = open_cqc_table(path)
-    parsed = ParsedFile(kind=kind)
+    parsed.kind = kind
     run.kind = kind
     parsed.data_as_of = (_directory_date(table.preamble) if kind == ImportRun.Kind.CQC_DIRECTORY else None) or _date_from_file_name(file_name)
     columns = Columns(table.headings)
@@ -422,7 +393,6 @@ def _stage_file(path: Path, file_name: str, run: ImportRun, reporter: ProgressRe
         raise FileProblem("The file lists no adult social care services, so nothing was imported.")
     run.rows_read = parsed.rows_read
     run.data_as_of = parsed.data_as_of
-    return parsed
 
 
 def _staging_row(row_number: int, location_id: str, *, keep: bool, values: dict) -> tuple:
@@ -435,7 +405,7 @@ def _staged(provider_field: str) -> str:
     return provider_field if provider_field.startswith("provider_") else f"provider_{provider_field}"
 
 
-def _apply_staging(run: ImportRun, parsed: ParsedFile) -> None:
+def _apply_staging(run: ImportRun, parsed: CqcParsedFile) -> None:
     """Write the staged rows: providers, then services, then deregistrations."""
     cursor = raw_cursor()
     kind = parsed.kind

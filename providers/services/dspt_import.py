@@ -12,24 +12,19 @@ the newest file.
 from __future__ import annotations
 
 import re
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
 from django.utils import timezone
 
 from providers import dspt_status
 from providers.models import ImportRun
 from providers.services import formats
 from providers.services.importing import (
-    ImportRejected,
-    Problems,
+    ParsedFile,
     ProgressCallback,
     ProgressReporter,
-    _DryRunDone,
     create_staging_table,
-    finish_run,
+    execute_import,
     raw_cursor,
     start_run,
 )
@@ -95,14 +90,6 @@ def date_from_file_name(name: str):
         return formats.parse_date(f"{match.group(1)}/{match.group(2)}/{match.group(3)}")
     except ValueError:
         return None
-
-
-@dataclass
-class ParsedFile:
-    problems: Problems = field(default_factory=Problems)
-    skipped: Counter = field(default_factory=Counter)
-    rows_read: int = 0
-    kept: int = 0
 
 
 def open_dspt_table(path: Path):
@@ -172,31 +159,11 @@ def import_dspt_file(
     run.data_as_of = date_from_file_name(file_name) or timezone.localdate()
     reporter = ProgressReporter(run, progress)
     parsed = ParsedFile()
-    try:
-        with transaction.atomic():
-            _stage_file(path, run, parsed, reporter)
-            if parsed.problems:
-                raise ImportRejected
-            _apply_staging(run, parsed)
-            if dry_run:
-                raise _DryRunDone
-    except FileProblem as exc:
-        return finish_run(run, state=ImportRun.State.FAILED, message=str(exc), problems=parsed.problems)
-    except ImportRejected:
-        return finish_run(run, state=ImportRun.State.FAILED, problems=parsed.problems, skipped=parsed.skipped,
-                          message=f"{parsed.problems.count} rows have problems. Nothing was imported. "
-                                  "Fix the rows listed and try again.")
-    except _DryRunDone:
-        return finish_run(run, state=ImportRun.State.PREVIEW, skipped=parsed.skipped, problems=parsed.problems,
-                          message=f"Preview only: nothing was written. {run.message}".strip())
-    except Exception:
-        finish_run(run, state=ImportRun.State.FAILED,
-                   message="The import stopped because of an unexpected error. Nothing was imported.")
-        raise
-    finally:
-        reporter.close()
-    return finish_run(run, state=ImportRun.State.SUCCEEDED, skipped=parsed.skipped, problems=parsed.problems,
-                      message=run.message or "Imported.")
+    return execute_import(
+        run=run, parsed=parsed, reporter=reporter, dry_run=dry_run,
+        stage=lambda: _stage_file(path, run, parsed, reporter),
+        apply=lambda: _apply_staging(run, parsed),
+    )
 
 
 def _stage_file(path: Path, run: ImportRun, parsed: ParsedFile, reporter: ProgressReporter) -> None:

@@ -15,13 +15,15 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from providers.models import ImportRun
+from providers.services.tabular import FileProblem
 
 # How many problems we keep on the run record (all are counted).
 MAX_STORED_ERRORS = 1000
@@ -52,6 +54,51 @@ class Problems:
 
     def __bool__(self) -> bool:
         return self.count > 0
+
+
+@dataclass
+class ParsedFile:
+    """What reading a file found: problems, skipped rows by reason, counts."""
+
+    problems: Problems = field(default_factory=Problems)
+    skipped: Counter = field(default_factory=Counter)
+    rows_read: int = 0
+    kept: int = 0
+
+
+def execute_import(*, run: ImportRun, parsed: ParsedFile, reporter: "ProgressReporter",
+                   stage: Callable[[], None], apply: Callable[[], None], dry_run: bool) -> ImportRun:
+    """The shared shape of every import: stage, check, apply, commit (or roll back).
+
+    `stage` reads the file into a staging table, recording problems in
+    `parsed`; `apply` writes the staging table into the real tables and sets
+    the run's counts. Both run in one transaction. Returns the finished run.
+    """
+    try:
+        with transaction.atomic():
+            stage()
+            if parsed.problems:
+                raise ImportRejected
+            apply()
+            if dry_run:
+                raise _DryRunDone
+    except FileProblem as exc:
+        return finish_run(run, state=ImportRun.State.FAILED, message=str(exc), problems=parsed.problems)
+    except ImportRejected:
+        return finish_run(run, state=ImportRun.State.FAILED, problems=parsed.problems, skipped=parsed.skipped,
+                          message=f"{parsed.problems.count} rows have problems. Nothing was imported. "
+                                  "Fix the rows listed and try again.")
+    except _DryRunDone:
+        return finish_run(run, state=ImportRun.State.PREVIEW, skipped=parsed.skipped, problems=parsed.problems,
+                          message=f"Preview only: nothing was written. {run.message}".strip())
+    except Exception:
+        finish_run(run, state=ImportRun.State.FAILED,
+                   message="The import stopped because of an unexpected error. Nothing was imported.")
+        raise
+    finally:
+        reporter.close()
+    return finish_run(run, state=ImportRun.State.SUCCEEDED, skipped=parsed.skipped, problems=parsed.problems,
+                      message=run.message or "Imported.")
 
 
 def file_checksum(path: Path) -> str:

@@ -16,10 +16,17 @@ from django.conf import settings
 from providers.models import ImportRun
 from providers.services.cqc_import import import_cqc_file
 from providers.services.dspt_import import import_dspt_file
+from providers.services.postcode_import import import_postcodes_file
 from providers.services.importing import file_checksum
 
 ALLOWED_SUFFIXES = {".csv", ".xlsx", ".ods"}
-IMPORTERS = {"cqc": import_cqc_file, "dspt": import_dspt_file}
+IMPORTERS = {"cqc": import_cqc_file, "dspt": import_dspt_file, "postcodes": import_postcodes_file}
+SOURCE_OF_KIND = {
+    ImportRun.Kind.CQC_LOCATIONS: "cqc",
+    ImportRun.Kind.CQC_DIRECTORY: "cqc",
+    ImportRun.Kind.DSPT: "dspt",
+    ImportRun.Kind.POSTCODES: "postcodes",
+}
 
 
 def upload_folder() -> Path:
@@ -56,8 +63,7 @@ def apply_preview(*, preview: ImportRun, user: str) -> ImportRun:
         raise ValueError("This preview has already been used or its file is gone. Upload the file again.")
     if file_checksum(path) != preview.file_sha256:
         raise ValueError("The stored file has changed since the preview. Upload the file again.")
-    source = "dspt" if preview.kind == ImportRun.Kind.DSPT else "cqc"
-    run = IMPORTERS[source](path=path, file_name=preview.file_name, started_by=user)
+    run = IMPORTERS[SOURCE_OF_KIND[preview.kind]](path=path, file_name=preview.file_name, started_by=user)
     preview.state = ImportRun.State.APPLIED
     preview.stored_file = ""
     preview.save(update_fields=["state", "stored_file"])

@@ -12,14 +12,16 @@ from django.core.management.base import BaseCommand, CommandError
 from providers.models import ImportRun, Location
 from providers.services.cqc_import import import_cqc_file
 from providers.services.dspt_import import import_dspt_file
+from providers.services.postcode_import import import_postcodes_file
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 SAMPLE_CQC = FIXTURES / "16_November_2026_HSCA_Active_Locations.ods"
 SAMPLE_DSPT = FIXTURES / "DSPT search results 20_11_2026 09_15_02.csv"
+SAMPLE_POSTCODES = FIXTURES / "postcodes_sample.csv"
 
 
 class Command(BaseCommand):
-    help = "Import the sample CQC and DSPT files from fixtures/ (skipped if care services are already loaded)."
+    help = "Import the sample CQC, DSPT and postcode files from fixtures/ (skipped if care services are already loaded)."
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Import the sample even if the database has data.")
@@ -28,7 +30,8 @@ class Command(BaseCommand):
         if Location.objects.exists() and not force:
             self.stdout.write("Care services are already loaded; leaving them alone (use --force to reload the sample).")
             return
-        for importer, path in ((import_cqc_file, SAMPLE_CQC), (import_dspt_file, SAMPLE_DSPT)):
+        samples = ((import_cqc_file, SAMPLE_CQC), (import_dspt_file, SAMPLE_DSPT), (import_postcodes_file, SAMPLE_POSTCODES))
+        for importer, path in samples:
             run = importer(path=path, started_by="sample data")
             if run.state != ImportRun.State.SUCCEEDED:
                 raise CommandError(f"The sample file {path.name} was rejected: {run.message} {run.errors[:5]}")

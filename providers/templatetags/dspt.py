@@ -1,0 +1,43 @@
+"""Template tags for showing DSPT statuses the same way everywhere."""
+
+from django import template
+from django.utils import timezone
+
+from providers.dspt_status import PlainStatus
+
+register = template.Library()
+
+# Tag colour and icon for each plain status. Colour is never the only signal:
+# every tag has an icon and words.
+STYLE = {
+    "meets": ("green", "tick"),
+    "approaching": ("yellow", "arrow"),
+    "not_met": ("red", "cross"),
+    "out_of_date": ("orange", "warning"),
+    "not_published": ("grey", "dash"),
+    "not_found": ("white", "question"),
+}
+
+
+@register.inclusion_tag("components/status_tag.html")
+def status_tag(status: PlainStatus, size: str = ""):
+    """{% status_tag location.dspt_status %} -> a tag with an icon and the words."""
+    colour, icon = STYLE[status.code]
+    return {"status": status, "colour": colour, "icon": icon, "size": size}
+
+
+@register.simple_tag
+def plain_status_of(location, today=None):
+    """{% plain_status_of location today as status %}"""
+    return location.dspt_status(today or timezone.localdate())
+
+
+@register.filter
+def miles(distance) -> str:
+    """1.234 -> '1.2 miles'; 0.04 -> 'less than 0.1 miles'."""
+    if distance is None:
+        return ""
+    if distance < 0.1:
+        return "less than 0.1 miles"
+    value = f"{distance:.1f}"
+    return f"{value} mile" if value == "1.0" else f"{value} miles"
