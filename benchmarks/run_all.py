@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["bench_imports.py"]
+SCRIPTS = ["bench_imports.py", "bench_search.py"]
 
 for script in SCRIPTS:
     print(f"== {script} ==", flush=True)

@@ -16,13 +16,24 @@ import datetime as dt
 import math
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, FloatField, Q, Value
-from django.db.models.functions import ACos, Cos, Greatest, Least, Radians, Sin
+from django.db.models.functions import ACos, Cos, Least, Radians, Sin
 
 from providers import dspt_status
 
 EARTH_RADIUS_MILES = 3958.8
+# If whole-word matching finds at least this many services, skip the slower
+# typo-tolerant matching.
+ENOUGH_WORD_MATCHES = 20
+
+
+def search_key(text: str) -> str:
+    """The normalised search key of what someone typed, made by the same SQL
+    function as the stored keys, so both sides always agree."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT dspt_search_text(%s)", [text.replace("\x00", "")])
+        return cursor.fetchone()[0] or ""
 
 
 class SearchText(models.Func):
@@ -80,32 +91,41 @@ class LocationQuerySet(models.QuerySet):
         return self.filter(condition)
 
     def search(self, text: str):
-        """Services whose name, provider or place matches `text`, best match first."""
-        key = SearchText(Value(text))
-        compact = SearchCompact(Value(text))
-        words = SearchQuery(text, search_type="plain", config="simple")
-        from providers.models import Provider
+        """Services whose name, provider or place matches `text`, best match first.
 
-        matching_providers = Provider.objects.filter(search_name__trigram_word_similar=key).values("pk")
-        return (
-            self.filter(
-                Q(search_all__trigram_word_similar=key)
-                | Q(search_compact__trigram_word_similar=compact)
-                | Q(search_vector=words)
-                | Q(provider__in=matching_providers)
+        Whole words (and the start of the last word, for searching as you
+        type) are matched with the full-text index, which is fast even for
+        common words like "care home". Only when that finds few services do
+        we add trigram matching, which forgives typos and missing spaces but
+        costs more on common words.
+        """
+        key = search_key(text)
+        if not key:
+            return self.none()
+        words = SearchQuery(" & ".join(f"{word}:*" for word in key.split()), search_type="raw", config="simple")
+        by_words = Q(search_vector=words)
+        condition = by_words
+        if self.filter(by_words)[:ENOUGH_WORD_MATCHES].count() < ENOUGH_WORD_MATCHES:
+            from providers.models import Provider
+
+            # Providers first, as a short list of IDs: keeps the main query on one
+            # table, so PostgreSQL can combine its indexes (a BitmapOr).
+            provider_ids = list(
+                Provider.objects.filter(search_name__trigram_word_similar=key).values_list("pk", flat=True)[:500]
             )
+            condition = (
+                by_words
+                | Q(search_all__trigram_word_similar=key)
+                | Q(search_compact__trigram_word_similar=key.replace(" ", ""))
+                | Q(provider_id__in=provider_ids)
+            )
+        return (
+            self.filter(condition)
             .annotate(
-                name_score=Greatest(
-                    TrigramWordSimilarity(key, "search_name"),
-                    TrigramWordSimilarity(compact, "search_compact"),
-                ),
-                place_score=TrigramWordSimilarity(key, "search_all"),
-                provider_score=TrigramWordSimilarity(key, "provider__search_name"),
+                name_score=TrigramWordSimilarity(key, "search_name"),
                 word_score=SearchRank(F("search_vector"), words),
             )
-            .annotate(
-                relevance=F("name_score") + 0.5 * F("place_score") + 0.6 * F("provider_score") + F("word_score")
-            )
+            .annotate(relevance=F("name_score") + F("word_score"))
             .order_by("-relevance", "name", "pk")
         )
 
