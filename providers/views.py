@@ -15,7 +15,10 @@ from providers.postcode_lookup import locate
 from providers.postcodes import parse_partial_postcode
 
 RESULTS_PER_PAGE = 20
-NEAR_MILES = 50
+# Postcode searches look this far, widening only until a page is full:
+# sorting every service within 50 miles of a city centre is slow and
+# nobody reads that far.
+SEARCH_RADII_MILES = (3, 10, 25, 50)
 
 
 def home(request):
@@ -74,7 +77,7 @@ def search(request):
                 services = services.none()
             elif place:
                 context["place"] = place
-                services = services.near(place.latitude, place.longitude, miles=NEAR_MILES)
+                services, context["radius"] = _nearest(services, place)
             else:
                 services = services.search(query)
             context["page"] = Paginator(services, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
@@ -85,6 +88,15 @@ def search(request):
     context["querystring_without_page"] = _querystring_without_page(request)
     template = "providers/search.html#results" if request.htmx else "providers/search.html"
     return render(request, template, context)
+
+
+def _nearest(services, place):
+    """Services near `place`, within the smallest radius that fills a page of results."""
+    for miles in SEARCH_RADII_MILES:
+        nearby = services.near(place.latitude, place.longitude, miles=miles)
+        if miles == SEARCH_RADII_MILES[-1] or nearby[:RESULTS_PER_PAGE].count() == RESULTS_PER_PAGE:
+            return nearby, miles
+    raise AssertionError("unreachable")
 
 
 def _querystring_without_page(request) -> str:

@@ -58,14 +58,15 @@ def test_full_postcode_lists_nearest_first_with_miles(client, sample_loaded, typ
     found = re.findall(r'<a href="/services/[^"]+/">(.*?)</a>', html)
     assert found[:2] == ["Sunnyside Lodge", "Sunny Side Care Home"] or found[:2] == ["Sunny Side Care Home", "Sunnyside Lodge"]
     assert "less than 0.1 miles away" in html
-    assert "care services found near L8 1AA" in html
+    assert "care services found miles of L8 1AA" in html
     assert "approximate" not in html
-    assert "Westminster Court" not in html  # more than 50 miles away
+    assert "Westminster Court" not in html  # far away
+    assert "Rose Cottage" not in html
 
 
 def test_partial_postcode_uses_the_middle_of_the_district(client, sample_loaded):
     html = client.get(reverse("search"), {"q": "ls1"}).content.decode()
-    assert "near the middle of LS1" in html
+    assert "miles of the middle of LS1" in html
     assert "They are approximate." in html
     assert "Helping Hands Leeds" in html
 
@@ -73,13 +74,13 @@ def test_partial_postcode_uses_the_middle_of_the_district(client, sample_loaded)
 def test_postcode_lookup_table_is_used_for_a_visitors_postcode(client, sample_loaded):
     Postcode.objects.create(postcode="L17 8XY", latitude=53.37, longitude=-2.92)
     html = client.get(reverse("search"), {"q": "L17 8XY"}).content.decode()
-    assert "near L17 8XY" in html and "approximate" not in html
+    assert "miles of L17 8XY" in html and "approximate" not in html
     assert "Sunny Side House" in html
 
 
 def test_postcode_not_in_the_table_falls_back_to_the_sector(client, sample_loaded):
     html = client.get(reverse("search"), {"q": "L8 1ZZ"}).content.decode()
-    assert "near L8 1ZZ" in html and "They are approximate." in html
+    assert "miles of L8 1ZZ" in html and "They are approximate." in html
 
 
 def test_unknown_postcode_gets_help(client, sample_loaded):
