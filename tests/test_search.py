@@ -58,7 +58,7 @@ def test_full_postcode_lists_nearest_first_with_miles(client, sample_loaded, typ
     found = re.findall(r'<a href="/services/[^"]+/">(.*?)</a>', html)
     assert found[:2] == ["Sunnyside Lodge", "Sunny Side Care Home"] or found[:2] == ["Sunny Side Care Home", "Sunnyside Lodge"]
     assert "less than 0.1 miles away" in html
-    assert "care services found miles of L8 1AA" in html
+    assert "care services found within 50 miles of L8 1AA" in html
     assert "approximate" not in html
     assert "Westminster Court" not in html  # far away
     assert "Rose Cottage" not in html
@@ -196,3 +196,12 @@ def test_bad_filter_values_are_ignored_safely(client, sample_loaded):
 def test_home_page_has_the_search_box(client, db):
     html = client.get(reverse("home")).content.decode()
     assert 'action="/search/"' in html and 'name="q"' in html
+
+
+def test_postcode_radius_narrows_when_there_are_many_services_nearby(client, db):
+    for n in range(25):
+        LocationFactory(name=f"Close Home {n}", postcode="L8 1AA", latitude=53.39 + n * 0.0001, longitude=-2.95)
+    LocationFactory(name="Further Home", postcode="L20 1AA", latitude=53.47, longitude=-2.99)  # about 6 miles
+    html = client.get(reverse("search"), {"q": "L8 1AA"}).content.decode()
+    assert "25 care services found within 3 miles of L8 1AA" in html
+    assert "Further Home" not in html
