@@ -1,10 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from providers import api
+
 admin.site.site_header = "DSPT Lookup administration"
 admin.site.site_title = "DSPT Lookup admin"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", api.index, name="api_index"),
+    path("api/v1/openapi.json", api.openapi, name="api_openapi"),
+    path("api/v1/services", api.services, name="api_services"),
+    path("api/v1/services/<str:location_id>", api.service, name="api_service"),
+    path("api/v1/ods/<str:ods_code>", api.by_ods_code, name="api_ods"),
     path("", include("providers.urls")),
 ]

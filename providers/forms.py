@@ -29,3 +29,12 @@ class SearchForm(forms.Form):
         # Collapse spaces and drop control characters people paste by accident.
         text = "".join(ch for ch in self.cleaned_data["q"] if ch.isprintable() or ch == " ")
         return " ".join(text.split())
+
+
+class AreaFilterForm(forms.Form):
+    type = forms.ChoiceField(label="Type of care service", choices=CATEGORY_CHOICES, required=False)
+    status = forms.ChoiceField(label="DSPT result", choices=STATUS_CHOICES, required=False)
+    sort = forms.ChoiceField(
+        label="Sort by", required=False,
+        choices=[("name", "Name"), ("status", "DSPT result"), ("type", "Type of service")],
+    )

@@ -138,6 +138,12 @@ class DsptOrganisation(models.Model):
     def __str__(self):
         return f"{self.name} ({self.ods_code})"
 
+    def history(self):
+        """Every status we have seen for this organisation, newest first."""
+        return self.assessments.order_by(
+            models.F("published_on").desc(nulls_last=True), models.F("year_start").desc(nulls_last=True), "-id"
+        )
+
 
 class DsptAssessment(models.Model):
     """One published DSPT status for an organisation: its year, status and date."""

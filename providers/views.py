@@ -1,25 +1,23 @@
 """Public pages of DSPT Lookup."""
 
+from collections import Counter
+
 from django.core.paginator import Paginator
-from django.db.models import F
-from django.http import Http404
+from django.db.models import Count
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import slugify
 
 from providers import status_text
 from providers.dspt_status import ALL_STATUSES, current_until
-from providers.forms import SearchForm
+from providers.exports import csv_lines
+from providers.forms import AreaFilterForm, SearchForm
 from providers.models import DsptOrganisation, ImportRun, Location
-from providers.postcode_lookup import locate
-from providers.postcodes import parse_partial_postcode
-
-RESULTS_PER_PAGE = 20
-# Postcode searches look this far, widening only until a page is full:
-# sorting every service within 50 miles of a city centre is slow and
-# nobody reads that far.
-SEARCH_RADII_MILES = (3, 10, 25, 50)
-
+from providers.search import PAGE_SIZE, find_services
+from providers.templatetags.dspt import STYLE
 
 def home(request):
     """The start page: what the service is, and where to search."""
@@ -59,44 +57,21 @@ def search(request):
     """
     form = SearchForm(request.GET or None)
     context = {"form": form, "query": "", "page": None, "place": None, "postcode_unknown": False}
-    if form.is_bound and form.is_valid():
+    if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
         query = form.cleaned_data["q"]
-        context["query"] = query
-        if query:
-            today = timezone.localdate()
-            services = (
-                Location.objects.registered()
-                .of_category(form.cleaned_data["type"])
-                .with_plain_status(form.cleaned_data["status"], today)
-                .with_dspt_status()
-            )
-            postcode = parse_partial_postcode(query)
-            place = locate(*postcode) if postcode else None
-            if postcode and place is None:
-                context["postcode_unknown"] = postcode[1]
-                services = services.none()
-            elif place:
-                context["place"] = place
-                services, context["radius"] = _nearest(services, place)
-            else:
-                services = services.search(query)
-            context["page"] = Paginator(services, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-            context["searched"] = True
-            context["today"] = today
+        today = timezone.localdate()
+        result = find_services(query=query, category=form.cleaned_data["type"],
+                               status=form.cleaned_data["status"], today=today)
+        context.update(
+            query=query, today=today, searched=True, place=result.place, radius=result.radius,
+            postcode_unknown=result.unknown_postcode,
+            page=Paginator(result.services, PAGE_SIZE).get_page(request.GET.get("page")),
+        )
     context["filters_on"] = bool(form.is_bound and form.is_valid() and
                                  (form.cleaned_data["type"] or form.cleaned_data["status"]))
     context["querystring_without_page"] = _querystring_without_page(request)
     template = "providers/search.html#results" if request.htmx else "providers/search.html"
     return render(request, template, context)
-
-
-def _nearest(services, place):
-    """Services near `place`, within the smallest radius that fills a page of results."""
-    for miles in SEARCH_RADII_MILES:
-        nearby = services.near(place.latitude, place.longitude, miles=miles)
-        if miles == SEARCH_RADII_MILES[-1] or nearby[:RESULTS_PER_PAGE].count() == RESULTS_PER_PAGE:
-            return nearby, miles
-    raise AssertionError("unreachable")
 
 
 def _querystring_without_page(request) -> str:
@@ -120,10 +95,7 @@ def _service_context(location_id: str) -> dict:
     today = timezone.localdate()
     status = location.dspt_status(today)
     organisation = location.dspt_organisation
-    history = []
-    if organisation:
-        history = list(organisation.assessments.order_by(
-            F("published_on").desc(nulls_last=True), F("year_start").desc(nulls_last=True), "-id"))
+    history = list(organisation.history()) if organisation else []
     return {
         "location": location,
         "status": status,
@@ -146,6 +118,14 @@ def service(request, location_id):
     """One care service: its DSPT status in plain English, what it means, and what to ask."""
     context = _service_context(location_id)
     context["switch"] = {"url": reverse("service_easy_read", args=[location_id]), "label": "Easy Read version of this page"}
+    page_url = request.build_absolute_uri(reverse("service", args=[location_id]))
+    context["page_url"] = page_url
+    context["badge_url"] = request.build_absolute_uri(reverse("badge", args=[location_id]))
+    context["badge_alt"] = badge_alt_text(context["location"], context["status"])
+    context["badge_snippet"] = format_html(
+        '<a href="{}"><img src="{}" alt="{}" width="320" height="72"></a>',
+        page_url, context["badge_url"], context["badge_alt"],
+    )
     return render(request, "providers/service.html", context)
 
 
@@ -210,3 +190,121 @@ def easy_read_home(request):
     context = {"pictures": status_text.EASY_READ_PICTURES, "pages": GUIDANCE_PAGES, "form": SearchForm(),
                "switch": {"url": reverse("home"), "label": "Standard version of this page"}}
     return render(request, "easy_read/home.html", context)
+
+
+# --- Areas: every care service in a local authority -------------------------------
+
+AREA_SORTS = {
+    "name": ("Name", lambda row: (row[0].name.casefold(),)),
+    "status": ("DSPT result", lambda row: (STATUS_ORDER[row[1].code], row[0].name.casefold())),
+    "type": ("Type of service", lambda row: (row[0].get_category_display(), row[0].name.casefold())),
+}
+STATUS_ORDER = {status.code: position for position, status in enumerate(ALL_STATUSES)}
+
+
+def _local_authorities() -> dict[str, str]:
+    """{slug: local authority name} for every area with a registered care service."""
+    names = Location.objects.registered().exclude(local_authority="").values_list("local_authority", flat=True).distinct()
+    return {slugify(name): name for name in names}
+
+
+def _area_rows(request, slug):
+    """The area's name, its filtered services with their statuses, and the cleaned filters."""
+    name = _local_authorities().get(slug)
+    if name is None:
+        raise Http404("No such area")
+    form = AreaFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {"type": "", "status": "", "sort": "name"}
+    today = timezone.localdate()
+    services = (
+        Location.objects.registered().in_area(name).of_category(filters["type"])
+        .with_plain_status(filters["status"], today).with_dspt_status()
+    )
+    rows = [(location, location.dspt_status(today)) for location in services]
+    rows.sort(key=AREA_SORTS[filters["sort"] or "name"][1])
+    return name, rows, form, filters
+
+
+def areas(request):
+    """Every local authority, with how many care services it has."""
+    counts = (
+        Location.objects.registered().exclude(local_authority="")
+        .values("region", "local_authority").annotate(services=Count("pk")).order_by("region", "local_authority")
+    )
+    regions: dict[str, list] = {}
+    for row in counts:
+        regions.setdefault(row["region"] or "Other", []).append({**row, "slug": slugify(row["local_authority"])})
+    return render(request, "providers/areas.html", {"regions": regions})
+
+
+def area(request, slug):
+    """Every care service in one local authority, with its DSPT result. Filter, sort, or download as CSV."""
+    name, rows, form, filters = _area_rows(request, slug)
+    counts = Counter(status.code for _, status in rows)
+    context = {
+        "area_name": name, "slug": slug, "rows": rows, "form": form, "filters": filters,
+        "summary": [(status, counts.get(status.code, 0)) for status in ALL_STATUSES],
+        "sorts": [(key, label) for key, (label, _) in AREA_SORTS.items()],
+        "csv_query": request.GET.urlencode(),
+    }
+    return render(request, "providers/area.html", context)
+
+
+def area_csv(request, slug):
+    """The area list as CSV (cells that look like formulas are made safe)."""
+    name, rows, _, _ = _area_rows(request, slug)
+    header = ["CQC location ID", "Name", "Provider", "Address", "Postcode", "Type of service", "DSPT result",
+              "DSPT result as published", "DSPT year", "Date published", "Published by", "Page"]
+
+    def data():
+        yield header
+        for location, status in rows:
+            assessment = location.current_dspt_assessment
+            yield [
+                location.cqc_location_id, location.name, location.provider.name,
+                ", ".join(p for p in [location.address_line_1, location.address_line_2, location.town] if p),
+                location.postcode, location.get_category_display(), status.label,
+                assessment.status_text if assessment else "", assessment.year_label if assessment else "",
+                assessment.published_on.isoformat() if assessment and assessment.published_on else "",
+                {"location": "this service", "provider": "its provider"}.get(location.dspt_match, ""),
+                request.build_absolute_uri(reverse("service", args=[location.cqc_location_id])),
+            ]
+
+    response = StreamingHttpResponse(csv_lines(data()), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="dspt-lookup-{slug}.csv"'
+    return response
+
+
+# --- Badge and link box for a provider's own website -------------------------------
+
+BADGE_COLOURS = {"meets": "#007f3b", "approaching": "#8a6d00", "not_met": "#d5281b", "out_of_date": "#b54600",
+                 "not_published": "#4c6272", "not_found": "#4c6272"}
+BADGE_MAX_AGE = 15 * 60  # seconds: short, so a new result shows soon
+
+
+def badge_alt_text(location, status) -> str:
+    assessment = location.current_dspt_assessment
+    year = f" ({assessment.year_label})" if status.is_current and assessment and assessment.year_label else ""
+    return f"{location.name}: {status.label}{year}. Data Security and Protection Toolkit result from DSPT Lookup."
+
+
+def badge(request, location_id):
+    """/services/<id>/badge.svg: the live status as a small picture other websites can show."""
+    location = Location.objects.with_dspt_status().filter(cqc_location_id=location_id).first()
+    if location is None:
+        raise Http404("No such care service")
+    today = timezone.localdate()
+    status = location.dspt_status(today)
+    assessment = location.current_dspt_assessment
+    icon = STYLE[status.code][1]
+    context = {
+        "status": status, "icon": icon, "colour": BADGE_COLOURS[status.code], "as_of": today,
+        "year": assessment.year_label if status.is_current and assessment else "",
+        "alt_text": badge_alt_text(location, status),
+    }
+    response = render(request, "providers/badge.svg", context, content_type="image/svg+xml; charset=utf-8")
+    response["Cache-Control"] = f"public, max-age={BADGE_MAX_AGE}"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
