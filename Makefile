@@ -27,6 +27,7 @@ venv: $(STAMP)
 
 migrate: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py createcachetable
 
 sample: migrate
 	DEBUG=1 $(BIN)/python manage.py load_sample_data

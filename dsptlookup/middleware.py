@@ -1,6 +1,14 @@
-"""Small security middleware: headers Django 5.2 does not set itself."""
+"""Small middleware: security headers Django 5.2 does not set itself, and a
+friendly page when the database cannot be reached."""
+
+import logging
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.template.loader import render_to_string
+from django.http import HttpResponse
+
+logger = logging.getLogger(__name__)
 
 
 class ContentSecurityPolicyMiddleware:
@@ -17,4 +25,27 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """If the database is down, say so plainly (503) instead of showing an error trace.
+
+    The page is rendered without touching the database, and asks clients to
+    try again in a few minutes.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        logger.error("Database unavailable: %s", exception)
+        html = render_to_string("503.html", {"service_name": settings.SERVICE_NAME})
+        response = HttpResponse(html, status=503)
+        response["Retry-After"] = "300"
         return response

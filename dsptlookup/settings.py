@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "dsptlookup.middleware.ContentSecurityPolicyMiddleware",
+    "dsptlookup.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "dsptlookup.urls"
@@ -118,6 +119,20 @@ else:
     USING_EMBEDDED_DATABASE = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# A cache in the database, so every app process sees the same sign-in
+# attempt counts (`make migrate` creates its table).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "dsptlookup_cache",
+    }
+}
+
+# Admin sign-in: after this many failed attempts from one address (or for
+# one username), wait this many seconds before trying again.
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -163,7 +178,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
-SECURE_HSTS_PRELOAD = False
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 if env_bool("BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Paths that must never be redirected to HTTPS by SecurityMiddleware.

@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from providers import api
+from providers.login_limits import RateLimitedAdminLoginForm
 
 admin.site.site_header = "DSPT Lookup administration"
 admin.site.site_title = "DSPT Lookup admin"
+admin.site.login_form = RateLimitedAdminLoginForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -137,7 +137,8 @@ class ImportRunAdmin(admin.ModelAdmin):
             return redirect("admin:index")
         preview = get_object_or_404(ImportRun, pk=run_id)
         try:
-            run = uploads.apply_preview(preview=preview, user=request.user.get_username())
+            run = uploads.apply_preview(preview=preview, user=request.user.get_username(),
+                                        allow_removals=request.POST.get("allow_removals") == "yes")
         except ValueError as exc:
             messages.error(request, str(exc))
             return redirect("admin:providers_importrun_report", run_id=run_id)

@@ -87,3 +87,23 @@ def test_matching_report(admin_client, sample_loaded):
     assert "Matched by their provider's ODS code</th><td>5" in html
     assert "With no DSPT record</th><td>3" in html
     assert "Oak Tree House" in html
+
+
+def test_large_removals_must_be_confirmed_in_the_admin(admin_client):
+    from tests.conftest import SAMPLE_DIRECTORY
+
+    upload(admin_client, SAMPLE_ODS)
+    admin_client.post(reverse("admin:providers_importrun_apply", args=[ImportRun.objects.get(state="preview").pk]))
+    html = upload(admin_client, SAMPLE_DIRECTORY).content.decode()
+    assert "would mark 14 of the 26 registered care services" in html
+    assert 'name="allow_removals"' in html
+    preview = ImportRun.objects.get(state="preview")
+
+    refused = admin_client.post(reverse("admin:providers_importrun_apply", args=[preview.pk]), follow=True)
+    assert "Rejected (nothing written)" in refused.content.decode()
+    assert Location.objects.registered().count() == 26
+    preview.refresh_from_db()
+    assert preview.state == "preview"  # still there to confirm
+
+    admin_client.post(reverse("admin:providers_importrun_apply", args=[preview.pk]), {"allow_removals": "yes"})
+    assert Location.objects.registered().count() == 12

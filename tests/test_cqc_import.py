@@ -111,7 +111,8 @@ def test_dry_run_reports_but_writes_nothing():
 
 def test_directory_csv_updates_but_keeps_what_only_active_locations_gives():
     import_cqc_file(path=SAMPLE_ODS)
-    run = import_cqc_file(path=SAMPLE_DIRECTORY)
+    # The sample directory lists only 12 of the 26 services, so the removals must be confirmed.
+    run = import_cqc_file(path=SAMPLE_DIRECTORY, allow_removals=True)
 
     assert run.state == ImportRun.State.SUCCEEDED, run.errors
     assert run.kind == ImportRun.Kind.CQC_DIRECTORY
@@ -231,3 +232,16 @@ def test_a_file_with_no_social_care_services_is_refused(write_file):
 def test_imported_text_is_stored_as_text_not_markup():
     import_cqc_file(path=SAMPLE_ODS)
     assert Location.objects.get(cqc_location_id="1-117000006").name == "<b>Bold</b> Care & Co"
+
+
+def test_a_file_that_would_deregister_many_services_needs_confirming():
+    import_cqc_file(path=SAMPLE_ODS)
+    before = snapshot()
+    preview = import_cqc_file(path=SAMPLE_DIRECTORY, dry_run=True)
+    assert preview.state == ImportRun.State.PREVIEW and preview.removed == 14
+    assert "would mark 14 of the 26 registered care services" in preview.preview["warning"][0]
+    run = import_cqc_file(path=SAMPLE_DIRECTORY)
+    assert run.state == ImportRun.State.FAILED
+    assert "may be cut short or not the full list" in run.message and "--allow-removals" in run.message
+    assert snapshot() == before
+    assert import_cqc_file(path=SAMPLE_DIRECTORY, allow_removals=True).state == ImportRun.State.SUCCEEDED

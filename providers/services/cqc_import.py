@@ -36,10 +36,16 @@ from providers.services.importing import (
     start_run,
 )
 from providers.services.matching import rematch_locations
-from providers.services.tabular import Columns, FileProblem, Row, find_table, iter_rows, normalise_heading
+from providers.services.tabular import (
+    Columns, FileProblem, Row, find_table, iter_rows, normalise_heading, short_row_problem, sniff_kind,
+)
 
 LOCATION_ID = re.compile(r"^1-\d{3,15}$")
 PREVIEW_EXAMPLES = 10
+# Refuse (unless confirmed) a file that would deregister more than this share
+# of the registered services, and at least REMOVAL_LIMIT_MIN of them.
+REMOVAL_LIMIT = 0.10
+REMOVAL_LIMIT_MIN = 5
 PROVIDER_ID = re.compile(r"^(1-\d{3,15}|[A-Z0-9]{3,10})$")
 
 # Staging columns: (name, SQL type). Provider columns start with "provider_".
@@ -317,13 +323,17 @@ def import_cqc_file(
     path: Path,
     file_name: str | None = None,
     dry_run: bool = False,
+    allow_removals: bool = False,
     started_by: str = "",
     progress: ProgressCallback | None = None,
 ) -> ImportRun:
     """Check a CQC file, then (unless dry_run) apply it in one transaction.
 
     Returns the ImportRun, whose state is SUCCEEDED, PREVIEW or FAILED.
-    A failed run changes no care service data.
+    A failed run changes no care service data. A file that would mark more
+    than REMOVAL_LIMIT of the registered services as no longer registered is
+    refused unless allow_removals is given: it is more likely cut short or
+    the wrong file than a real change.
     """
     path = Path(path)
     file_name = file_name or path.name
@@ -334,7 +344,7 @@ def import_cqc_file(
     return execute_import(
         run=run, parsed=parsed, reporter=reporter, dry_run=dry_run,
         stage=lambda: _stage_file(path, file_name, run, parsed, reporter),
-        apply=lambda: _apply_staging(run, parsed),
+        apply=lambda: _apply_staging(run, parsed, allow_removals=allow_removals, dry_run=dry_run),
     )
 
 
@@ -344,6 +354,7 @@ def _stage_file(path: Path, file_name: str, run: ImportRun, parsed: "CqcParsedFi
     run.kind = kind
     parsed.data_as_of = (_directory_date(table.preamble) if kind == ImportRun.Kind.CQC_DIRECTORY else None) or _date_from_file_name(file_name)
     columns = Columns(table.headings)
+    check_short_rows = sniff_kind(path) == "csv"
     id_heading = "Location ID" if kind == ImportRun.Kind.CQC_LOCATIONS else "CQC Location ID (for office use only)"
 
     cursor = raw_cursor()
@@ -354,6 +365,10 @@ def _stage_file(path: Path, file_name: str, run: ImportRun, parsed: "CqcParsedFi
                 continue
             parsed.rows_read += 1
             reporter(parsed.rows_read)
+            short = check_short_rows and short_row_problem(cells, table.headings)
+            if short:
+                parsed.problems.add(row_number, short)
+                continue
             row = columns.row(cells)
             try:
                 location_id = _location_id(row.get(id_heading), id_heading)
@@ -365,7 +380,7 @@ def _stage_file(path: Path, file_name: str, run: ImportRun, parsed: "CqcParsedFi
                         values, skip = parse_active_location(row), ""
                 else:
                     values, skip = parse_directory_row(row)
-            except RowProblem as exc:
+            except ValueError as exc:  # RowProblem, or a formula caught by tidy_text
                 parsed.problems.add(row_number, str(exc))
                 continue
             if values is None:
@@ -405,7 +420,7 @@ def _staged(provider_field: str) -> str:
     return provider_field if provider_field.startswith("provider_") else f"provider_{provider_field}"
 
 
-def _apply_staging(run: ImportRun, parsed: CqcParsedFile) -> None:
+def _apply_staging(run: ImportRun, parsed: CqcParsedFile, *, allow_removals: bool, dry_run: bool) -> None:
     """Write the staged rows: providers, then services, then deregistrations."""
     cursor = raw_cursor()
     kind = parsed.kind
@@ -494,6 +509,8 @@ def _apply_staging(run: ImportRun, parsed: CqcParsedFile) -> None:
     preview["changed"] = [name for (name,) in cursor.fetchmany(PREVIEW_EXAMPLES)]
 
     as_of = parsed.data_as_of or timezone.localdate()
+    cursor.execute("SELECT count(*) FROM providers_location WHERE deregistered_on IS NULL")
+    (registered_before,) = cursor.fetchone()
     cursor.execute(
         """
         UPDATE providers_location l SET deregistered_on = %s, updated_at = now()
@@ -505,6 +522,15 @@ def _apply_staging(run: ImportRun, parsed: CqcParsedFile) -> None:
     )
     removed = cursor.rowcount
     preview["no longer listed"] = [name for (name,) in cursor.fetchmany(PREVIEW_EXAMPLES)]
+    if removed > max(REMOVAL_LIMIT_MIN, REMOVAL_LIMIT * registered_before) and not allow_removals:
+        warning = (
+            f"This file would mark {removed} of the {registered_before} registered care services as no longer "
+            f"registered. That is more than {REMOVAL_LIMIT:.0%}, so the file may be cut short or not the full list."
+        )
+        if not dry_run:
+            raise FileProblem(warning + " Nothing was imported. If the file is right, import it again and "
+                                        "confirm the removals (--allow-removals on the command line).")
+        preview["warning"] = [warning + " To import it, you will need to confirm the removals."]
     run.preview = preview
 
     run.added = added

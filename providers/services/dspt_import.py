@@ -29,7 +29,9 @@ from providers.services.importing import (
     start_run,
 )
 from providers.services.matching import rematch_locations
-from providers.services.tabular import Columns, FileProblem, Row, find_table, iter_rows, normalise_heading
+from providers.services.tabular import (
+    Columns, FileProblem, Row, find_table, iter_rows, normalise_heading, short_row_problem, sniff_kind,
+)
 
 PREVIEW_EXAMPLES = 10
 
@@ -95,13 +97,11 @@ def date_from_file_name(name: str):
 def open_dspt_table(path: Path):
     """Find the header row; say which export this is (2023 with 'Code', or 2022)."""
     rows = iter_rows(path)
-    try:
-        table = find_table(rows, required=["Organisation Name", "Date Of Publication"])
-    except FileProblem:
-        raise FileProblem(
-            "This does not look like a DSPT export. We need the columns "
-            "'Organisation Name', 'Status' (or 'Latest Status') and 'Date Of Publication'."
-        ) from None
+    table = find_table(
+        rows, required=["Organisation Name", "Date Of Publication"],
+        not_found_message="This does not look like a DSPT export. We need the columns "
+                          "'Organisation Name', 'Status' (or 'Latest Status') and 'Date Of Publication'.",
+    )
     names = {normalise_heading(h) for h in table.headings}
     if not names & {"status", "latest status"}:
         raise FileProblem(f"Row {table.header_row}: the 'Status' column is missing (the 2022 export calls it 'Latest Status').")
@@ -169,6 +169,7 @@ def import_dspt_file(
 def _stage_file(path: Path, run: ImportRun, parsed: ParsedFile, reporter: ProgressReporter) -> None:
     table, has_code_column = open_dspt_table(path)
     columns = Columns(table.headings)
+    check_short_rows = sniff_kind(path) == "csv"
     today = timezone.localdate()
     cursor = raw_cursor()
     create_staging_table(cursor, "dspt_staging", STAGING_COLUMNS)
@@ -178,6 +179,10 @@ def _stage_file(path: Path, run: ImportRun, parsed: ParsedFile, reporter: Progre
                 continue
             parsed.rows_read += 1
             reporter(parsed.rows_read)
+            short = check_short_rows and short_row_problem(cells, table.headings)
+            if short:
+                parsed.problems.add(row_number, short)
+                continue
             try:
                 values, skip = parse_dspt_row(columns.row(cells), has_code_column, today=today)
             except ValueError as exc:

@@ -190,7 +190,19 @@ def parse_whole_number(text: str, *, name: str) -> int | None:
     return int(value)
 
 
+_FORMULA = re.compile(r"^(=|@|[+-][^0-9\s(])")
+
+
 def tidy_text(text: str, *, limit: int = 255) -> str:
-    """Collapse spaces; cut very long values to fit the database."""
+    """Collapse spaces; cut very long values to fit the database.
+
+    A value that looks like a spreadsheet formula (=SUM(...), @cmd, +cmd) is
+    never a real name or address: it raises ValueError, so the row is
+    rejected rather than stored and later exported into someone's spreadsheet.
+    """
     cleaned = " ".join(str(text or "").split())
-    return "" if cleaned == "-" else cleaned[:limit]
+    if cleaned == "-":
+        return ""
+    if _FORMULA.match(cleaned):
+        raise ValueError(f"'{cleaned[:40]}' looks like a spreadsheet formula, not text")
+    return cleaned[:limit]

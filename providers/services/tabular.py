@@ -82,6 +82,7 @@ def find_table(
     *,
     required: Iterable[str],
     max_preamble_rows: int = 30,
+    not_found_message: str = "",
 ) -> Table:
     """Find the header row by its headings (it is not always row 1).
 
@@ -113,7 +114,8 @@ def find_table(
             + ". Check the file is the right one and its columns have not been renamed."
         )
     raise FileProblem(
-        "We could not find the header row. The file must have these columns: " + ", ".join(required) + "."
+        not_found_message
+        or "We could not find the header row. The file must have these columns: " + ", ".join(required) + "."
     )
 
 
@@ -174,6 +176,18 @@ class Row:
         cells = self.cells
         return [name for name, position in self.columns.flag_group(prefix)
                 if position < len(cells) and cells[position].strip().upper() == "Y"]
+
+
+def short_row_problem(cells: list[str], headings: list[str]) -> str:
+    """For CSV files: a row with fewer cells than the header was probably cut short.
+
+    (Spreadsheet readers drop empty cells at the end of a row, so this check
+    is for CSV only, where every row has every column.)
+    """
+    if len(cells) < len(headings):
+        return (f"has {len(cells)} of the {len(headings)} columns. "
+                "The file may be cut short: download it again")
+    return ""
 
 
 def normalise_heading(text: str) -> str:

@@ -56,16 +56,22 @@ def preview_upload(*, source: str, path: Path, file_name: str, user: str) -> Imp
     return run
 
 
-def apply_preview(*, preview: ImportRun, user: str) -> ImportRun:
-    """Import the file a preview was made from. Returns the new run."""
+def apply_preview(*, preview: ImportRun, user: str, allow_removals: bool = False) -> ImportRun:
+    """Import the file a preview was made from. Returns the new run.
+
+    allow_removals: the admin confirmed a large number of deregistrations.
+    """
     path = Path(preview.stored_file)
     if preview.state != ImportRun.State.PREVIEW or not path.is_file():
         raise ValueError("This preview has already been used or its file is gone. Upload the file again.")
     if file_checksum(path) != preview.file_sha256:
         raise ValueError("The stored file has changed since the preview. Upload the file again.")
-    run = IMPORTERS[SOURCE_OF_KIND[preview.kind]](path=path, file_name=preview.file_name, started_by=user)
-    preview.state = ImportRun.State.APPLIED
-    preview.stored_file = ""
-    preview.save(update_fields=["state", "stored_file"])
-    path.unlink(missing_ok=True)
+    source = SOURCE_OF_KIND[preview.kind]
+    options = {"allow_removals": allow_removals} if source == "cqc" else {}
+    run = IMPORTERS[source](path=path, file_name=preview.file_name, started_by=user, **options)
+    if run.state == ImportRun.State.SUCCEEDED:
+        preview.state = ImportRun.State.APPLIED
+        preview.stored_file = ""
+        preview.save(update_fields=["state", "stored_file"])
+        path.unlink(missing_ok=True)
     return run

@@ -1,0 +1,81 @@
+"""Every file in the bad-input corpus is refused with a clear reason, and nothing changes."""
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from providers.models import DsptAssessment, DsptOrganisation, ImportRun, Location, Provider
+from providers.services.cqc_import import import_cqc_file
+from providers.services.dspt_import import import_dspt_file
+from tests.conftest import SAMPLE_DSPT, SAMPLE_ODS
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+IMPORTERS = {"cqc": import_cqc_file, "dspt": import_dspt_file}
+with open(CORPUS / "expected.csv", newline="", encoding="utf-8") as handle:
+    EXPECTED = list(csv.DictReader(handle))
+
+pytestmark = pytest.mark.django_db
+
+
+def everything():
+    """A fingerprint of all the data an import could change."""
+    return (
+        sorted(Location.objects.values_list("cqc_location_id", "name", "postcode", "ods_code", "deregistered_on",
+                                            "dspt_organisation_id", "dspt_match")),
+        sorted(Provider.objects.values_list("cqc_provider_id", "name", "ods_code")),
+        sorted(DsptOrganisation.objects.values_list("ods_code", "name", "current_assessment_id")),
+        sorted(DsptAssessment.objects.values_list("organisation_id", "status", "year_start", "published_on")),
+    )
+
+
+@pytest.fixture
+def existing_data():
+    assert import_cqc_file(path=SAMPLE_ODS).state == ImportRun.State.SUCCEEDED
+    assert import_dspt_file(path=SAMPLE_DSPT).state == ImportRun.State.SUCCEEDED
+    return everything()
+
+
+def test_every_rejected_file_is_listed():
+    assert sorted(p.name for p in (CORPUS / "rejected").iterdir()) == sorted(row["file"] for row in EXPECTED)
+
+
+@pytest.mark.parametrize("case", EXPECTED, ids=lambda case: case["file"])
+def test_rejected_with_a_clear_reason_and_nothing_changed(existing_data, case):
+    run = IMPORTERS[case["importer"]](path=CORPUS / "rejected" / case["file"])
+    assert run.state == ImportRun.State.FAILED
+    said = " | ".join([run.message, *run.errors])
+    assert case["reason"] in said, said
+    assert "Traceback" not in said
+    assert everything() == existing_data
+
+
+@pytest.mark.parametrize("path", sorted((CORPUS / "accepted").iterdir()), ids=lambda p: p.name)
+def test_awkward_but_valid_files_import(existing_data, path):
+    importer = import_cqc_file if path.name.startswith("cqc") else import_dspt_file
+    run = importer(path=path)
+    assert run.state == ImportRun.State.SUCCEEDED, (run.message, run.errors)
+    assert (run.added, run.changed) == (0, 0)  # the same data as the sample, just awkwardly written
+    assert everything() == existing_data
+
+
+def test_a_very_large_cell_is_refused(existing_data, tmp_path):
+    path = tmp_path / "huge.csv"
+    header = (CORPUS.parent.parent / "fixtures" / "cqc_active_locations.csv").read_text(encoding="utf-8").splitlines()[0]
+    path.write_text(header + "\n1-123456789," + "x" * 2_000_000 + "\n", encoding="utf-8")
+    run = import_cqc_file(path=path)
+    assert run.state == ImportRun.State.FAILED
+    assert "Row 2: the CSV file is damaged (field larger than field limit" in run.message
+    assert everything() == existing_data
+
+
+def test_a_very_large_file_is_refused_by_the_admin_upload(admin_client, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    settings.IMPORT_UPLOAD_DIR = tmp_path
+    settings.IMPORT_UPLOAD_MAX_BYTES = 1024 * 1024
+    big = SimpleUploadedFile("big.csv", b"Location ID\n" + b"1-123456789\n" * 100_000)
+    response = admin_client.post(reverse("admin:providers_importrun_upload"), {"source": "cqc", "file": big})
+    assert "The file is larger than 1 MB." in response.content.decode()
+    assert ImportRun.objects.count() == 0
