@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["bench_imports.py", "bench_search.py"]
+SCRIPTS = ["bench_imports.py", "bench_search.py", "load_test.py"]
 
 for script in SCRIPTS:
     print(f"== {script} ==", flush=True)

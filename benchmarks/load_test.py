@@ -1,0 +1,197 @@
+"""Load test: the app under gunicorn on loopback, driven for a bounded time.
+
+    .venv/bin/python benchmarks/load_test.py                       # 10 s per page type, 8 connections
+    .venv/bin/python benchmarks/load_test.py --seconds 30 --connections 16 --workers 4
+
+Loads England-scale data (30,000 services; --services to change) into its
+own database unless it is already there, runs gunicorn with production settings on 127.0.0.1, and drives each
+page type with `wrk` if it is installed (apt-get install wrk), otherwise
+with a small Python load generator. Only loopback addresses are used; every
+run stops by itself. Prints requests per second, errors and latency.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+HOST = "127.0.0.1"
+PYTHON = sys.executable
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def app_environment() -> dict:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_ALLOW_ASYNC")}
+    env.update({
+        "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": HOST,
+        "SECURE_SSL_REDIRECT": "0", "SECURE_HSTS_SECONDS": "0",
+        "EMBEDDED_DATABASE_NAME": os.environ.get("EMBEDDED_DATABASE_NAME", "dsptlookup_bench"),
+        "LOG_LEVEL": "ERROR",
+    })
+    return env
+
+
+def ensure_data(env: dict, services: int) -> list[str]:
+    """Load `services` generated services unless the benchmark database already has that many;
+    return some service IDs and postcodes."""
+    code = (
+        "import os, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'dsptlookup.settings'); django.setup();"
+        "from django.core.management import call_command; call_command('migrate', verbosity=0);"
+        "call_command('createcachetable', verbosity=0);"
+        "from providers.models import Location;"
+        "import benchmarks.bench_search as b;"
+        f"Location.objects.count() == {services} or b.load({services});"
+        "ids = list(Location.objects.registered().exclude(postcode='').order_by('?').values_list('cqc_location_id', 'postcode')[:50]);"
+        "print('IDS', ';'.join(f'{i}|{p}' for i, p in ids))"
+    )
+    result = subprocess.run([PYTHON, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    if result.returncode != 0:
+        raise SystemExit(result.stderr[-3000:])
+    line = next(line for line in result.stdout.splitlines() if line.startswith("IDS "))
+    return [pair.split("|") for pair in line[4:].split(";")]
+
+
+def start_server(env: dict, port: int, workers: int) -> subprocess.Popen:
+    subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"], env=env, cwd=ROOT, check=True)
+    server = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "dsptlookup.wsgi", "--bind", f"{HOST}:{port}", "--workers", str(workers),
+         "--access-logfile", "-", "--log-level", "warning"],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection(HOST, port, timeout=2)
+            connection.request("GET", "/")
+            if connection.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.3)
+    server.kill()
+    raise SystemExit("gunicorn did not start: " + server.stderr.read().decode()[-2000:])
+
+
+def drive_with_wrk(port: int, path: str, seconds: int, connections: int) -> dict:
+    result = subprocess.run(
+        ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency", f"http://{HOST}:{port}{path}"],
+        capture_output=True, text=True, timeout=seconds + 60,
+    )
+    out = result.stdout
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors += int(non_2xx.group(1)) if non_2xx else 0
+
+    def ms(label):
+        match = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)", out)
+        value, unit = float(match.group(1)), match.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), "requests": requests,
+            "errors": errors, "p50": ms("50"), "p95": ms("90")}
+
+
+def drive_with_python(port: int, path: str, seconds: int, connections: int) -> dict:
+    """Keep-alive connections in threads, each stopping at the deadline."""
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def worker():
+        connection = http.client.HTTPConnection(HOST, port, timeout=10)
+        mine = []
+        while time.monotonic() < deadline and len(mine) < 100_000:
+            started = time.perf_counter()
+            try:
+                connection.request("GET", path)
+                response = connection.getresponse()
+                response.read()
+                if response.status >= 400:
+                    with lock:
+                        errors[0] += 1
+            except OSError:
+                with lock:
+                    errors[0] += 1
+                connection = http.client.HTTPConnection(HOST, port, timeout=10)
+                continue
+            mine.append((time.perf_counter() - started) * 1000)
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    latencies.sort()
+    count = len(latencies)
+    return {"rps": count / seconds, "requests": count, "errors": errors[0],
+            "p50": statistics.median(latencies) if latencies else 0,
+            "p95": latencies[int(count * 0.95) - 1] if latencies else 0}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=10, help="how long to drive each page type (max 120)")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--services", type=int, default=30000, help="how many care services to load")
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1, help="gunicorn worker processes")
+    args = parser.parse_args()
+    seconds = max(1, min(args.seconds, 120))
+    env = app_environment()
+    print("Preparing data ...", flush=True)
+    samples = ensure_data(env, args.services)
+    service_id, postcode = samples[0]
+    port = free_port()
+    server = start_server(env, port, args.workers)
+    tool = "wrk" if shutil.which("wrk") else "python"
+    drive = drive_with_wrk if tool == "wrk" else drive_with_python
+    scenarios = {
+        "search by name": "/search/?q=sunny+side",
+        "search by town": "/search/?q=Leeds",
+        "search by postcode": f"/search/?q={postcode.replace(' ', '+')}",
+        "search, misspelt name": "/search/?q=wilow+cotage",
+        "service page": f"/services/{service_id}/",
+        "Easy Read service page": f"/services/{service_id}/easy-read/",
+        "badge": f"/services/{service_id}/badge.svg",
+        "API search": "/api/v1/services?q=willow",
+    }
+    try:
+        print(f"gunicorn: {args.workers} workers on {HOST}:{port}; load tool: {tool}; "
+              f"{args.connections} connections for {seconds}s per page type\n")
+        print(f"{'page type':<26} {'requests/s':>11} {'requests':>9} {'errors':>7} {'p50 ms':>8} {'p90/p95 ms':>11}")
+        for label, path in scenarios.items():
+            figures = drive(port, path, seconds, args.connections)
+            print(f"{label:<26} {figures['rps']:>11.1f} {figures['requests']:>9} {figures['errors']:>7} "
+                  f"{figures['p50']:>8.1f} {figures['p95']:>11.1f}", flush=True)
+        if tool == "wrk":
+            print("\n(wrk reports the 90th percentile; the Python generator the 95th.)")
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,37 @@
+"""Pages make a fixed number of database queries, however many services they show (no N+1)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import LocationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def queries_for(client, url, **params):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, params).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("url, params", [
+    ("/search/", {"q": "willow"}),
+    ("/search/", {"q": "L8 1AA"}),
+    ("/areas/liverpool/", {}),
+    ("/areas/liverpool.csv", {}),
+    ("/api/v1/services", {"q": "willow"}),
+])
+def test_list_pages_do_not_grow_with_results(client, url, params):
+    # Both sizes fill a page, so the search takes the same path; only the rows differ.
+    for n in range(25):
+        LocationFactory(name=f"Willow Home {n}")
+    some = queries_for(client, url, **params)
+    for n in range(25, 60):
+        LocationFactory(name=f"Willow Home {n}")
+    assert queries_for(client, url, **params) == some
+
+
+def test_service_page_query_count(client, sample_loaded):
+    assert queries_for(client, reverse("service", args=["1-545611283"])) <= 6
