@@ -59,3 +59,21 @@ def test_load_sample_data_only_into_an_empty_database():
     out = StringIO()
     call_command("load_sample_data", stdout=out)
     assert "already loaded" in out.getvalue()
+
+
+def test_import_postcodes_command():
+    from providers.models import Postcode
+    from tests.conftest import FIXTURES
+
+    output = run("import_postcodes", str(FIXTURES / "postcodes_sample.csv"))
+    assert "The postcode table now holds 5 postcodes" in output
+    assert Postcode.objects.count() == 5
+
+
+def test_import_cqc_allow_removals_flag():
+    from tests.conftest import SAMPLE_DIRECTORY
+
+    run("import_cqc", str(SAMPLE_ODS))
+    with pytest.raises(CommandError, match="--allow-removals"):
+        run("import_cqc", str(SAMPLE_DIRECTORY))
+    assert "(were written)" in run("import_cqc", str(SAMPLE_DIRECTORY), "--allow-removals")

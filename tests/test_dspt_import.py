@@ -6,7 +6,8 @@ import pytest
 
 from providers.models import DsptAssessment, DsptOrganisation, ImportRun, Location
 from providers.services.cqc_import import import_cqc_file
-from providers.services.dspt_import import date_from_file_name, import_dspt_file, parse_status
+from providers.services.dspt_import import import_dspt_file, parse_status
+from providers.services.formats import date_in_file_name
 from tests.conftest import SAMPLE_DSPT, SAMPLE_DSPT_2022, SAMPLE_ODS
 from tests.factories import LocationFactory, ProviderFactory, organisation_with_status
 
@@ -41,8 +42,10 @@ def test_parse_rejects_unknown_statuses(text):
 
 
 def test_date_from_the_downloaded_file_name():
-    assert date_from_file_name("DSPT search results 17_10_2023 08_55_43.csv") == dt.date(2023, 10, 17)
-    assert date_from_file_name("export.csv") is None
+    assert date_in_file_name("DSPT search results 17_10_2023 08_55_43.csv") == dt.date(2023, 10, 17)
+    assert date_in_file_name("16_September_2026_HSCA_Active_Locations.ods") == dt.date(2026, 9, 16)
+    assert date_in_file_name("export.csv") is None
+    assert date_in_file_name("99_99_2026.csv") is None
 
 
 @pytest.mark.django_db

@@ -31,13 +31,15 @@ from providers.services.importing import (
     ProgressCallback,
     ProgressReporter,
     create_staging_table,
+    data_rows,
     execute_import,
     raw_cursor,
+    report_duplicates,
     start_run,
 )
 from providers.services.matching import rematch_locations
 from providers.services.tabular import (
-    Columns, FileProblem, Row, find_table, iter_rows, normalise_heading, short_row_problem, sniff_kind,
+    Columns, FileProblem, Row, find_table, iter_rows, normalise_heading, sniff_kind,
 )
 
 LOCATION_ID = re.compile(r"^1-\d{3,15}$")
@@ -283,17 +285,6 @@ def _directory_date(preamble: list[list[str]]):
     return None
 
 
-def _date_from_file_name(name: str):
-    """'16_September_2026_HSCA_Active_Locations.ods' -> 2026-09-16."""
-    match = re.search(r"(\d{1,2})[_ -]([A-Za-z]+)[_ -](\d{4})", name)
-    if not match:
-        return None
-    try:
-        return formats.parse_date(f"{match.group(1)} {match.group(2)} {match.group(3)}")
-    except ValueError:
-        return None
-
-
 def open_cqc_table(path: Path):
     """Find which CQC format this is and where its header row is."""
     rows = iter_rows(path)
@@ -352,7 +343,7 @@ def _stage_file(path: Path, file_name: str, run: ImportRun, parsed: "CqcParsedFi
     kind, table = open_cqc_table(path)
     parsed.kind = kind
     run.kind = kind
-    parsed.data_as_of = (_directory_date(table.preamble) if kind == ImportRun.Kind.CQC_DIRECTORY else None) or _date_from_file_name(file_name)
+    parsed.data_as_of = (_directory_date(table.preamble) if kind == ImportRun.Kind.CQC_DIRECTORY else None) or formats.date_in_file_name(file_name)
     columns = Columns(table.headings)
     check_short_rows = sniff_kind(path) == "csv"
     id_heading = "Location ID" if kind == ImportRun.Kind.CQC_LOCATIONS else "CQC Location ID (for office use only)"
@@ -360,15 +351,7 @@ def _stage_file(path: Path, file_name: str, run: ImportRun, parsed: "CqcParsedFi
     cursor = raw_cursor()
     create_staging_table(cursor, "cqc_staging", STAGING_COLUMNS)
     with cursor.copy(f"COPY cqc_staging ({', '.join(STAGING_NAMES)}) FROM STDIN") as copy:
-        for row_number, cells in table.rows:
-            if not any(cells):
-                continue
-            parsed.rows_read += 1
-            reporter(parsed.rows_read)
-            short = check_short_rows and short_row_problem(cells, table.headings)
-            if short:
-                parsed.problems.add(row_number, short)
-                continue
+        for row_number, cells in data_rows(table, parsed=parsed, reporter=reporter, check_short_rows=check_short_rows):
             row = columns.row(cells)
             try:
                 location_id = _location_id(row.get(id_heading), id_heading)
@@ -389,19 +372,7 @@ def _stage_file(path: Path, file_name: str, run: ImportRun, parsed: "CqcParsedFi
             else:
                 parsed.kept += 1
                 copy.write_row(_staging_row(row_number, location_id, keep=True, values=values))
-    reporter(parsed.rows_read)
-
-    # Duplicate IDs are found by the database, so memory stays flat.
-    cursor.execute(
-        """
-        SELECT cqc_location_id, array_agg(row_number ORDER BY row_number)
-        FROM cqc_staging GROUP BY cqc_location_id HAVING count(*) > 1
-        ORDER BY min(row_number)
-        """
-    )
-    for location_id, row_numbers in cursor.fetchall():
-        for later in row_numbers[1:]:
-            parsed.problems.add(later, f"{id_heading} {location_id} appears more than once (first on row {row_numbers[0]})")
+    report_duplicates(cursor, staging="cqc_staging", key="cqc_location_id", label=id_heading, parsed=parsed)
     if parsed.rows_read == 0:
         raise FileProblem("The file has a header row but no data rows.")
     if parsed.kept == 0 and not parsed.problems:

@@ -24,13 +24,15 @@ from providers.services.importing import (
     ProgressCallback,
     ProgressReporter,
     create_staging_table,
+    data_rows,
     execute_import,
     raw_cursor,
+    report_duplicates,
     start_run,
 )
 from providers.services.matching import rematch_locations
 from providers.services.tabular import (
-    Columns, FileProblem, Row, find_table, iter_rows, normalise_heading, short_row_problem, sniff_kind,
+    Columns, FileProblem, Row, find_table, iter_rows, normalise_heading, sniff_kind,
 )
 
 PREVIEW_EXAMPLES = 10
@@ -81,17 +83,6 @@ def parse_status(text: str, *, today=None) -> tuple[str, int | None]:
     if not 2017 <= start <= (today or timezone.localdate()).year + 1:
         raise ValueError(f"Status '{text}' has a year we do not expect ({dspt_status.year_label(start)})")
     return status, start
-
-
-def date_from_file_name(name: str):
-    """'DSPT search results 17_10_2023 08_55_43.csv' -> 2023-10-17."""
-    match = re.search(r"(\d{2})_(\d{2})_(\d{4})", name)
-    if not match:
-        return None
-    try:
-        return formats.parse_date(f"{match.group(1)}/{match.group(2)}/{match.group(3)}")
-    except ValueError:
-        return None
 
 
 def open_dspt_table(path: Path):
@@ -156,7 +147,7 @@ def import_dspt_file(
     path = Path(path)
     file_name = file_name or path.name
     run = start_run(kind=ImportRun.Kind.DSPT, path=path, file_name=file_name, started_by=started_by, dry_run=dry_run)
-    run.data_as_of = date_from_file_name(file_name) or timezone.localdate()
+    run.data_as_of = formats.date_in_file_name(file_name) or timezone.localdate()
     reporter = ProgressReporter(run, progress)
     parsed = ParsedFile()
     return execute_import(
@@ -174,15 +165,7 @@ def _stage_file(path: Path, run: ImportRun, parsed: ParsedFile, reporter: Progre
     cursor = raw_cursor()
     create_staging_table(cursor, "dspt_staging", STAGING_COLUMNS)
     with cursor.copy(f"COPY dspt_staging ({', '.join(STAGING_NAMES)}) FROM STDIN") as copy:
-        for row_number, cells in table.rows:
-            if not any(cells):
-                continue
-            parsed.rows_read += 1
-            reporter(parsed.rows_read)
-            short = check_short_rows and short_row_problem(cells, table.headings)
-            if short:
-                parsed.problems.add(row_number, short)
-                continue
+        for row_number, cells in data_rows(table, parsed=parsed, reporter=reporter, check_short_rows=check_short_rows):
             try:
                 values, skip = parse_dspt_row(columns.row(cells), has_code_column, today=today)
             except ValueError as exc:
@@ -194,16 +177,7 @@ def _stage_file(path: Path, run: ImportRun, parsed: ParsedFile, reporter: Progre
             parsed.kept += 1
             values["row_number"] = row_number
             copy.write_row(tuple(values[name] for name in STAGING_NAMES))
-    reporter(parsed.rows_read)
-    cursor.execute(
-        """
-        SELECT ods_code, array_agg(row_number ORDER BY row_number) FROM dspt_staging
-        GROUP BY ods_code HAVING count(*) > 1 ORDER BY min(row_number)
-        """
-    )
-    for code, row_numbers in cursor.fetchall():
-        for later in row_numbers[1:]:
-            parsed.problems.add(later, f"Code {code} appears more than once (first on row {row_numbers[0]})")
+    report_duplicates(cursor, staging="dspt_staging", key="ods_code", label="Code", parsed=parsed)
     if parsed.rows_read == 0:
         raise FileProblem("The file has a header row but no data rows.")
     if parsed.kept == 0 and not parsed.problems:

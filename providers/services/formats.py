@@ -206,3 +206,19 @@ def tidy_text(text: str, *, limit: int = 255) -> str:
     if _FORMULA.match(cleaned):
         raise ValueError(f"'{cleaned[:40]}' looks like a spreadsheet formula, not text")
     return cleaned[:limit]
+
+
+def date_in_file_name(name: str) -> dt.date | None:
+    """The date a published file's name gives, if any.
+
+    'DSPT search results 17_10_2023 08_55_43.csv' -> 2023-10-17;
+    '16_September_2026_HSCA_Active_Locations.ods' -> 2026-09-16.
+    """
+    for pattern, form in ((r"(\d{2})_(\d{2})_(\d{4})", "{}/{}/{}"), (r"(\d{1,2})[_ -]([A-Za-z]+)[_ -](\d{4})", "{} {} {}")):
+        match = re.search(pattern, name)
+        if match:
+            try:
+                return parse_date(form.format(*match.groups()))
+            except ValueError:
+                return None
+    return None

@@ -178,6 +178,41 @@ class ProgressReporter:
             self._conn = None
 
 
+def data_rows(table, *, parsed: ParsedFile, reporter: "ProgressReporter", check_short_rows: bool):
+    """The table's data rows, counted and reported as they are read.
+
+    Blank rows are passed over. With check_short_rows (CSV files), a row with
+    fewer cells than the header is recorded as a problem and not yielded.
+    """
+    from providers.services.tabular import short_row_problem
+
+    for row_number, cells in table.rows:
+        if not any(cells):
+            continue
+        parsed.rows_read += 1
+        reporter(parsed.rows_read)
+        short = check_short_rows and short_row_problem(cells, table.headings)
+        if short:
+            parsed.problems.add(row_number, short)
+            continue
+        yield row_number, cells
+    reporter(parsed.rows_read)
+
+
+def report_duplicates(cursor, *, staging: str, key: str, label: str, parsed: ParsedFile) -> None:
+    """Record 'Row N: <label> X appears more than once' for each repeated key in a staging table.
+
+    The database finds them, so Python's memory stays flat however big the file.
+    """
+    cursor.execute(
+        f"SELECT {key}, array_agg(row_number ORDER BY row_number) FROM {staging} "
+        f"GROUP BY {key} HAVING count(*) > 1 ORDER BY min(row_number)"
+    )
+    for value, row_numbers in cursor.fetchall():
+        for later in row_numbers[1:]:
+            parsed.problems.add(later, f"{label} {value} appears more than once (first on row {row_numbers[0]})")
+
+
 def create_staging_table(cursor, name: str, columns: list[tuple[str, str]]) -> None:
     """A temporary table that disappears at the end of the transaction.
 

@@ -21,11 +21,13 @@ from providers.services.importing import (
     ProgressCallback,
     ProgressReporter,
     create_staging_table,
+    data_rows,
     execute_import,
     raw_cursor,
+    report_duplicates,
     start_run,
 )
-from providers.services.tabular import Columns, FileProblem, iter_rows, normalise_heading
+from providers.services.tabular import Columns, FileProblem, Table, iter_rows, normalise_heading
 
 POSTCODE_HEADINGS = ["Postcode", "pcds", "pcd", "pcd2"]
 LATITUDE_HEADINGS = ["lat", "latitude"]
@@ -67,11 +69,8 @@ def _stage_file(path: Path, run: ImportRun, parsed: ParsedFile, reporter: Progre
         ("row_number", "integer"), ("postcode", "text"), ("latitude", "double precision"), ("longitude", "double precision"),
     ])
     with cursor.copy("COPY postcode_staging FROM STDIN") as copy:
-        for row_number, cells in rows:
-            if not any(cells):
-                continue
-            parsed.rows_read += 1
-            reporter(parsed.rows_read)
+        table = Table(headings=columns.headings, header_row=0, rows=rows, preamble=[])
+        for row_number, cells in data_rows(table, parsed=parsed, reporter=reporter, check_short_rows=False):
             row = columns.row(cells)
             postcode = normalise_postcode(row.get(*POSTCODE_HEADINGS))
             if postcode is None:
@@ -88,13 +87,7 @@ def _stage_file(path: Path, run: ImportRun, parsed: ParsedFile, reporter: Progre
                 continue
             parsed.kept += 1
             copy.write_row((row_number, postcode, lat, lon))
-    cursor.execute(
-        "SELECT postcode, array_agg(row_number ORDER BY row_number) FROM postcode_staging "
-        "GROUP BY postcode HAVING count(*) > 1 ORDER BY min(row_number)"
-    )
-    for postcode, numbers in cursor.fetchall():
-        for later in numbers[1:]:
-            parsed.problems.add(later, f"postcode {postcode} appears more than once (first on row {numbers[0]})")
+    report_duplicates(cursor, staging="postcode_staging", key="postcode", label="postcode", parsed=parsed)
     run.rows_read = parsed.rows_read
     if parsed.kept == 0 and not parsed.problems:
         raise FileProblem("The file has no postcodes with coordinates, so nothing was imported.")

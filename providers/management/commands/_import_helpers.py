@@ -1,6 +1,8 @@
 """Shared by the import commands: a progress bar and a clear report."""
 
-from django.core.management.base import CommandError
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from providers.models import ImportRun
@@ -45,3 +47,32 @@ def report(command, run: ImportRun) -> None:
     if run.error_count > len(run.errors):
         out.write(style.ERROR(f"  ... and {run.error_count - len(run.errors)} more problems"))
     raise CommandError(run.message or "The file was rejected. Nothing was imported.")
+
+
+class ImportCommand(BaseCommand):
+    """What the import commands share: a PATH, --dry-run, a progress bar and the report.
+
+    A subclass sets `importer` (a function from providers.services) and `help`,
+    and may add options, passing them on through `importer_options()`.
+    """
+
+    importer = None
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", type=Path, help="The file to import.")
+        parser.add_argument("--dry-run", action="store_true", help="Check the file and say what would change; write nothing.")
+        parser.add_argument("--no-progress", action="store_true", help="Do not show a progress bar.")
+
+    def importer_options(self, options) -> dict:
+        return {}
+
+    def handle(self, *args, path: Path, dry_run: bool, no_progress: bool, **options):
+        if not path.is_file():
+            raise CommandError(f"There is no file at {path}.")
+        bar = ProgressBar(enabled=not no_progress and options["verbosity"] > 0, description="Reading")
+        try:
+            run = type(self).importer(path=path, dry_run=dry_run, started_by="command line", progress=bar,
+                                      **self.importer_options(options))
+        finally:
+            bar.close()
+        report(self, run)
