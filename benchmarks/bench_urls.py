@@ -9,4 +9,4 @@ def bare(request):
     return HttpResponse("ok")
 
 
-urlpatterns = [path("bare/", bare), path("", include("providers.urls"))]
+urlpatterns = [path("bare/", bare), path("", include("dsptlookup.urls"))]

@@ -208,7 +208,7 @@ def by_ods_code(request, ods_code):
     """Care services with this ODS code, their own or their provider's."""
     code = ods_code.strip().upper()
     locations = (Location.objects.filter(Q(ods_code=code) | Q(provider__ods_code=code))
-                 .with_dspt_status().order_by("deregistered_on", "name")[:500])
+                 .with_dspt_status().registered_first()[:500])
     today = timezone.localdate()
     results = [service_json(request, location, today) for location in locations]
     if not results:

@@ -62,6 +62,10 @@ class LocationQuerySet(models.QuerySet):
         """Services CQC still lists (deregistered ones keep their pages)."""
         return self.filter(deregistered_on__isnull=True)
 
+    def registered_first(self):
+        """Registered services first, then those that have left CQC's list; by name."""
+        return self.order_by(F("deregistered_on").asc(nulls_first=True), "name", "pk")
+
     def in_area(self, local_authority: str):
         return self.filter(local_authority__iexact=local_authority)
 

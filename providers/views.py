@@ -19,13 +19,10 @@ from providers.models import DsptOrganisation, ImportRun, Location
 from providers.search import PAGE_SIZE, find_services
 from providers.templatetags.dspt import STYLE
 
+
 def home(request):
     """The start page: what the service is, and where to search."""
-    last_import = (
-        ImportRun.objects.filter(state__in=[ImportRun.State.SUCCEEDED, ImportRun.State.APPLIED])
-        .order_by("-finished_at")
-        .first()
-    )
+    last_import = ImportRun.objects.filter(state=ImportRun.State.SUCCEEDED, dry_run=False).order_by("-finished_at").first()
     stats = {
         "locations": Location.objects.registered().count(),
         "organisations": DsptOrganisation.objects.count(),
@@ -83,7 +80,7 @@ def _querystring_without_page(request) -> str:
 def _last_imports() -> dict:
     """The newest successful import of each kind of data, for 'when we last updated'."""
     runs = {}
-    done = ImportRun.objects.filter(state__in=[ImportRun.State.SUCCEEDED], dry_run=False).order_by("-finished_at")
+    done = ImportRun.objects.filter(state=ImportRun.State.SUCCEEDED, dry_run=False).order_by("-finished_at")
     for label, kinds in (("cqc", [ImportRun.Kind.CQC_LOCATIONS, ImportRun.Kind.CQC_DIRECTORY]),
                          ("dspt", [ImportRun.Kind.DSPT])):
         runs[label] = done.filter(kind__in=kinds).first()
@@ -140,10 +137,10 @@ def by_ods_code(request, ods_code):
     """/ods/<code>/: a stable link by ODS code. Goes to the service with that code,
     or lists the services of the provider with that code."""
     code = ods_code.strip().upper()
-    services = Location.objects.filter(ods_code=code).order_by("deregistered_on", "name")
+    services = Location.objects.filter(ods_code=code).registered_first()
     if services:
         return redirect("service", services[0].cqc_location_id)
-    services = list(Location.objects.filter(provider__ods_code=code).with_dspt_status().order_by("deregistered_on", "name"))
+    services = list(Location.objects.filter(provider__ods_code=code).with_dspt_status().registered_first())
     if len(services) == 1:
         return redirect("service", services[0].cqc_location_id)
     if not services:

@@ -180,3 +180,10 @@ def test_ods_link_for_a_provider_lists_its_services(client, sample_loaded):
 def test_unknown_ods_code(client, db):
     response = client.get(reverse("by_ods_code", args=["ZZZZZ"]))
     assert response.status_code == 404 and "We cannot find a care service" in response.content.decode()
+
+
+def test_ods_link_prefers_the_registered_service(client, db):
+    LocationFactory(name="Old Home", ods_code="VDUP1", deregistered_on=dt.date(2025, 1, 1), cqc_location_id="1-111111111")
+    LocationFactory(name="New Home", ods_code="VDUP1", cqc_location_id="1-222222222")
+    response = client.get(reverse("by_ods_code", args=["VDUP1"]))
+    assert response.headers["Location"] == reverse("service", args=["1-222222222"])
