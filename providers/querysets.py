@@ -109,7 +109,10 @@ class LocationQuerySet(models.QuerySet):
         words = SearchQuery(" & ".join(f"{word}:*" for word in key.split()), search_type="raw", config="simple")
         by_words = Q(search_vector=words)
         condition = by_words
-        if self.filter(by_words)[:ENOUGH_WORD_MATCHES].count() < ENOUGH_WORD_MATCHES:
+        # Whether to forgive typos depends on the words alone, not on filters:
+        # "oak lodge" among care homes that meet the standard is not a typo.
+        word_matches = self.model._default_manager.filter(by_words)[:ENOUGH_WORD_MATCHES].count()
+        if word_matches < ENOUGH_WORD_MATCHES:
             from providers.models import Provider
 
             # Providers first, as a short list of IDs: keeps the main query on one

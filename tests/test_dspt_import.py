@@ -198,3 +198,22 @@ def test_dry_run_writes_nothing():
     run = import_dspt_file(path=SAMPLE_DSPT, dry_run=True)
     assert run.state == ImportRun.State.PREVIEW and run.added == 25
     assert DsptOrganisation.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_import_an_xlsx_copy_of_the_export(tmp_path):
+    import csv
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    with open(SAMPLE_DSPT, newline="", encoding="utf-8") as handle:
+        for row in csv.reader(handle):
+            sheet.append(row)
+    path = tmp_path / "DSPT search results 20_11_2026 09_15_02.xlsx"
+    workbook.save(path)
+    run = import_dspt_file(path=path)
+    assert run.state == ImportRun.State.SUCCEEDED, run.errors
+    assert run.added == 25
+    assert DsptOrganisation.objects.get(ods_code="VLLWX").current_assessment.status == "approaching"
