@@ -172,6 +172,8 @@ def test_admin_import_in_the_browser(site, page, django_user_model, tmp_path, se
     from tests.conftest import SAMPLE_DSPT
 
     settings.IMPORT_UPLOAD_DIR = tmp_path
+    csp_problems = []
+    page.on("console", lambda m: csp_problems.append(m.text) if "Content Security Policy" in m.text else None)
     django_user_model.objects.create_superuser("admin", "admin@example.com", "a-good-long-password")
     page.goto(site + reverse("admin:login"))
     page.fill("#id_username", "admin")
@@ -185,6 +187,9 @@ def test_admin_import_in_the_browser(site, page, django_user_model, tmp_path, se
     page.click("text=Import this file")
     assert "Imported" in page.inner_text("#content")
     assert "new statuses added" in page.inner_text("#content")
+    page.goto(site + reverse("admin:providers_location_changelist"))
+    page.goto(site + reverse("admin:providers_importrun_matching"))
+    assert csp_problems == []  # the admin works under the same Content Security Policy
 
 
 def test_the_axe_check_can_fail(page):
