@@ -166,6 +166,10 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 IMPORT_UPLOAD_MAX_BYTES = int(os.environ.get("IMPORT_UPLOAD_MAX_BYTES", 100 * 1024 * 1024))
+# A readable file imports without the rows it cannot read, listing each one;
+# more than this share of rows set aside rejects the whole file
+# (docs/import-policy.md).
+IMPORT_MAX_BAD_ROWS_PERCENT = float(os.environ.get("IMPORT_MAX_BAD_ROWS_PERCENT", "1"))
 
 # --- Security ---------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 
 from providers.models import DsptAssessment, DsptOrganisation, ImportRun, Location, Postcode, Provider
 from providers.services import uploads
@@ -68,6 +69,11 @@ class UploadForm(forms.Form):
         widget=forms.RadioSelect,
     )
     file = forms.FileField(label="File", help_text="A .csv, .xlsx or .ods file.")
+    as_of = forms.DateField(
+        label="Date of the data", initial=timezone.localdate, required=False,
+        help_text="Used only when the file name carries no date (published files have one, like "
+                  "'DSPT search results 17_10_2023 08_55_43.csv'). Write it as YYYY-MM-DD.",
+    )
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
@@ -115,17 +121,19 @@ class ImportRunAdmin(admin.ModelAdmin):
             uploaded = form.cleaned_data["file"]
             stored = uploads.save_upload(uploaded_file=uploaded)
             run = uploads.preview_upload(source=form.cleaned_data["source"], path=stored,
-                                         file_name=uploaded.name, user=request.user.get_username())
+                                         file_name=uploaded.name, user=request.user.get_username(),
+                                         as_of=form.cleaned_data["as_of"])
             return redirect("admin:providers_importrun_report", run_id=run.pk)
         context = {**self.admin_site.each_context(request), "title": "Upload a file to import", "form": form,
-                   "opts": self.model._meta}
+                   "opts": self.model._meta, "max_bad_percent": f"{settings.IMPORT_MAX_BAD_ROWS_PERCENT:g}"}
         return TemplateResponse(request, "admin/providers/importrun/upload.html", context)
 
     def report_view(self, request, run_id):
         """What an import did or would do: counts, examples, and every rejected row."""
         run = get_object_or_404(ImportRun, pk=run_id)
         context = {**self.admin_site.each_context(request), "title": f"Import: {run.file_name}", "run": run,
-                   "opts": self.model._meta, "can_apply": run.state == ImportRun.State.PREVIEW and run.stored_file}
+                   "opts": self.model._meta, "can_apply": run.state == ImportRun.State.PREVIEW and run.stored_file,
+                   "max_bad_percent": f"{settings.IMPORT_MAX_BAD_ROWS_PERCENT:g}"}
         return TemplateResponse(request, "admin/providers/importrun/report.html", context)
 
     def apply_view(self, request, run_id):

@@ -14,6 +14,8 @@ Plain words (also in docs/dspt-status-rule.md):
 - A publication that is no longer current: out of date.
 - "Not Published": no current assessment published (the service may have
   published in the past; its old date is kept).
+- A status we do not recognise (older years' "Entry Level", or a new one):
+  we cannot say what it means, and show its words as published.
 - No DSPT record for the service at all: not found.
 
 Change the rule here and in the doc, and nowhere else.
@@ -29,6 +31,9 @@ EXCEEDED = "exceeded"
 APPROACHING = "approaching"
 NOT_MET = "not_met"
 NOT_PUBLISHED = "not_published"
+# A status we do not recognise: older years' "Entry Level", "Standards not
+# fully met (plan agreed)", or one NHS England adds later. Kept as published.
+OTHER = "other"
 
 DEADLINE_MONTH, DEADLINE_DAY = 6, 30
 
@@ -53,8 +58,9 @@ DOES_NOT_MEET = PlainStatus("not_met", "Does not meet the standard", "This servi
 OUT_OF_DATE = PlainStatus("out_of_date", "Out of date", "This service's last check is too old to count. It should have done a new one.", False)
 NOT_PUBLISHED_STATUS = PlainStatus("not_published", "No current check published", "This service is in the DSPT list, but it has not published a current check.", False)
 NOT_FOUND = PlainStatus("not_found", "No record found", "We could not find this service in the DSPT data.", False)
+UNKNOWN = PlainStatus("unknown", "Result we cannot explain", "We cannot say what this result means. Its words are shown as they were published.", False)
 
-ALL_STATUSES = [MEETS, WORKING_TOWARDS, DOES_NOT_MEET, OUT_OF_DATE, NOT_PUBLISHED_STATUS, NOT_FOUND]
+ALL_STATUSES = [MEETS, WORKING_TOWARDS, DOES_NOT_MEET, OUT_OF_DATE, NOT_PUBLISHED_STATUS, UNKNOWN, NOT_FOUND]
 BY_CODE = {status.code: status for status in ALL_STATUSES}
 
 
@@ -95,6 +101,8 @@ def plain_status(*, status: str | None, year_start: int | None, today: dt.date) 
         return NOT_FOUND
     if status == NOT_PUBLISHED:
         return NOT_PUBLISHED_STATUS
+    if status == OTHER:
+        return UNKNOWN
     if year_start is None or today > current_until(year_start):
         return OUT_OF_DATE
     if status in (MET, EXCEEDED):
@@ -126,5 +134,6 @@ def status_filter(code: str, today: dt.date) -> StatusFilter:
         "not_met": StatusFilter(statuses=(NOT_MET,), min_year=needed),
         "out_of_date": StatusFilter(statuses=published, before_year=needed),
         "not_published": StatusFilter(statuses=(NOT_PUBLISHED,)),
+        "unknown": StatusFilter(statuses=(OTHER,)),
         "not_found": StatusFilter(no_record=True),
     }[code]

@@ -114,7 +114,8 @@ class Provider(models.Model):
 class DsptOrganisation(models.Model):
     """One organisation in the DSPT data, known by its ODS code."""
 
-    ods_code = models.CharField("ODS code", max_length=10, unique=True)
+    # Some DSPT codes carry a suffix: 'V10679-765139', 'ECC0001-SOM-SEWTU'.
+    ods_code = models.CharField("ODS code", max_length=32, unique=True)
     name = models.CharField(max_length=255)
     primary_sector = models.CharField(max_length=100, blank=True)
     integrated_care_board = models.CharField(max_length=255, blank=True)
@@ -154,6 +155,7 @@ class DsptAssessment(models.Model):
         APPROACHING = "approaching", "Approaching Standards"
         NOT_MET = "not_met", "Standards Not Met"
         NOT_PUBLISHED = "not_published", "Not Published"
+        OTHER = "other", "A status we do not recognise"
 
     organisation = models.ForeignKey(
         DsptOrganisation, on_delete=models.CASCADE, related_name="assessments"

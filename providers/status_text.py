@@ -32,6 +32,11 @@ MEANING = {
         "This care service is on the list of services that should do the check. But it has not shared a check that is up to date.",
         "Ask the service if it has done the check, and when it will share the result.",
     ],
+    "unknown": [
+        "The care service shared a check, but its result uses words we cannot explain.",
+        "This can happen with old results. We show the words as they were shared.",
+        "Ask the service what the result means, and when it will do a new check.",
+    ],
     "not_found": [
         "We could not find this care service in the list of checks.",
         "It may have done the check under another name or code. Or it may not have done it.",
@@ -63,6 +68,10 @@ EASY_READ = {
     "not_published": [
         ("dash", "This care service has not shared a new check."),
         ("question", "You can ask if it has done the check."),
+    ],
+    "unknown": [
+        ("question", "We cannot say what this check result means."),
+        ("question", "You can ask the care service what it means."),
     ],
     "not_found": [
         ("search", "We could not find a check for this care service."),

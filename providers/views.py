@@ -275,7 +275,7 @@ def area_csv(request, slug):
 # --- Badge and link box for a provider's own website -------------------------------
 
 BADGE_COLOURS = {"meets": "#007f3b", "approaching": "#8a6d00", "not_met": "#d5281b", "out_of_date": "#b54600",
-                 "not_published": "#4c6272", "not_found": "#4c6272"}
+                 "not_published": "#4c6272", "unknown": "#4c6272", "not_found": "#4c6272"}
 BADGE_MAX_AGE = 15 * 60  # seconds: short, so a new result shows soon
 
 

@@ -51,13 +51,14 @@ def test_preview_then_import(admin_client, settings):
 
 def test_rejected_rows_are_all_listed_and_nothing_is_written(admin_client):
     text = SAMPLE_DSPT.read_text(encoding="utf-8")
-    text = text.replace("25/26 Standards Met,12/06/2026", "25/26 Standards Brilliant,12/06/2026")
+    text = text.replace("25/26 Standards Met,12/06/2026", "25/26 Standards Met,12/06/2099")
     text = text.replace("24/25 Standards Met,27/06/2025", "24/25 Standards Met,31/02/2025")
     response = upload(admin_client, SAMPLE_DSPT, source="dspt", content=text.encode())
     html = response.content.decode()
     assert "Rejected (nothing written)" in html
-    assert "Row 2: Status &#x27;25/26 Standards Brilliant&#x27; is not one we know" in html
-    assert "Row 5: &#x27;31/02/2025&#x27; is not a date" in html
+    assert "Row 2: Date Of Publication 12/06/2099 is in the future" in html
+    assert "Row 5: Date Of Publication &#x27;31/02/2025&#x27; is not a date" in html
+    assert "more than the 1% we allow" in html
     assert "Import this file" not in html
     assert DsptOrganisation.objects.count() == 0
 

@@ -59,6 +59,28 @@ def test_awkward_but_valid_files_import(existing_data, path):
     assert everything() == existing_data
 
 
+def test_odd_but_readable_values_are_kept_as_written(existing_data, client):
+    run = import_cqc_file(path=CORPUS / "kept" / "cqc_formula.csv")
+    assert run.state == ImportRun.State.SUCCEEDED, (run.message, run.errors)
+    assert Location.objects.get(cqc_location_id="1-545611283").name == '=HYPERLINK("http://evil.example","Click me")'
+    area_csv = client.get("/areas/liverpool.csv")
+    body = b"".join(area_csv.streaming_content).decode()
+    assert "'=HYPERLINK" in body and ',=HYPERLINK' not in body  # neutralised where it meets a spreadsheet
+
+    run = import_dspt_file(path=CORPUS / "kept" / "dspt_formula.csv")
+    assert run.state == ImportRun.State.SUCCEEDED, (run.message, run.errors)
+    assert DsptOrganisation.objects.filter(name="@SUM(1+1)*cmd|' /C calc'!A0").exists()
+
+
+def test_a_status_we_do_not_recognise_is_kept_and_listed_in_the_preview(existing_data):
+    run = import_dspt_file(path=CORPUS / "kept" / "dspt_bad_status.csv", dry_run=True)
+    assert run.state == ImportRun.State.PREVIEW
+    assert run.preview["statuses we do not recognise (kept as published)"] == ["25/26 Standards Brilliant: 1 row"]
+    assert import_dspt_file(path=CORPUS / "kept" / "dspt_bad_status.csv").state == ImportRun.State.SUCCEEDED
+    current = DsptOrganisation.objects.get(ods_code="VLLWY").current_assessment
+    assert (current.status, current.year_start, current.status_text) == ("other", 2025, "25/26 Standards Brilliant")
+
+
 def test_a_very_large_cell_is_refused(existing_data, tmp_path):
     path = tmp_path / "huge.csv"
     header = (CORPUS.parent.parent / "fixtures" / "cqc_active_locations.csv").read_text(encoding="utf-8").splitlines()[0]

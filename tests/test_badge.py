@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 CASES = {
     "meets": ("met", 2025), "approaching": ("approaching", 2025), "not_met": ("not_met", 2025),
     "out_of_date": ("met", 2021), "not_published": ("not_published", None),
+    "unknown": ("other", 2018),
 }
 
 

@@ -39,7 +39,7 @@ def test_import_dspt_then_again_is_unchanged():
 
 
 def test_a_rejected_file_exits_with_an_error_and_lists_rows(write_file):
-    path = write_file("bad.csv", "Code,Organisation Name,Status,Date Of Publication\nA1B2,X,Great,01/01/2025\n")
+    path = write_file("bad.csv", "Code,Organisation Name,Status,Date Of Publication\nA1B2,X,24/25 Standards Met,31/02/2025\n")
     with pytest.raises(CommandError, match="Nothing was imported"):
         run("import_dspt", str(path))
 

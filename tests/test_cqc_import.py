@@ -5,6 +5,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.utils import timezone
 
 from providers.models import ImportRun, Location, Provider
 from providers.services.cqc_import import import_cqc_file
@@ -61,7 +62,8 @@ def test_each_active_locations_format_imports_the_same_services(path):
     assert not Location.objects.filter(cqc_location_id="1-200000001").exists()  # a hospital
     assert Provider.objects.get(cqc_provider_id="1-101671690").ods_code == "AB1X"
     # The date comes from the published file name, when it has one.
-    assert run.data_as_of == (None if path == SAMPLE_CQC_CSV else dt.date(2026, 11, 16))
+    # A file whose name has no date is dated today (or by --as-of).
+    assert run.data_as_of == (timezone.localdate() if path == SAMPLE_CQC_CSV else dt.date(2026, 11, 16))
     assert len(run.file_sha256) == 64
 
 
@@ -120,7 +122,7 @@ def test_directory_csv_updates_but_keeps_what_only_active_locations_gives():
     assert run.skipped_reasons == {"not adult social care (Dentist)": 1}
     home = Location.objects.get(cqc_location_id="1-545611283")
     assert home.ods_code == "VLLWV" and home.latitude == pytest.approx(53.3899)  # kept
-    assert home.phone == "1510000000"  # updated from the directory
+    assert home.phone == "0151 000 0000"  # updated from the directory, its leading zero restored
     assert home.service_types == ["Care home service without nursing"]
     helping = Location.objects.get(cqc_location_id="1-10553191017")
     assert helping.category == Location.Category.HOME_CARE
@@ -163,17 +165,17 @@ def test_not_a_cqc_file(write_file):
     "column, value, message",
     [
         ("Location ID", "", "Row 2: Location ID is blank"),
-        ("Location ID", "ABC", "Row 2: Location ID 'ABC' is not a CQC location ID"),
+        ("Location ID", "1-ABC", "Row 2: Location ID '1-ABC' is not a CQC location ID"),
         ("Location Postal Code", "NOT A CODE", "Row 2: Location Postal Code 'NOT A CODE' is not a UK postcode"),
         ("Location Postal Code", "", "Row 2: Location Postal Code is blank"),
         ("Location Latitude", "fifty", "Row 2: Location Latitude 'fifty' is not a number"),
         ("Location Latitude", "12.5", "Row 2: Location Latitude 12.5 is outside the UK"),
         ("Location Longitude", "", "Row 2: Location Latitude and Location Longitude must both be given"),
         ("Care homes beds", "lots", "Row 2: Care homes beds 'lots' is not a number"),
-        ("Care home?", "Maybe", "Row 2: 'Maybe' should be Y or N"),
-        ("Location ODS Code", "V!!", "Row 2: 'V!!' is not an ODS code"),
+        ("Care home?", "Maybe", "Row 2: Care home? 'Maybe' should be Y or N"),
+        ("Location ODS Code", "V!!", "Row 2: Location ODS Code 'V!!' is not an ODS code"),
         ("Provider Name", "", "Row 2: Provider Name is blank"),
-        ("Location HSCA start date", "31/02/2011", "Row 2: '31/02/2011' is not a date"),
+        ("Location HSCA start date", "31/02/2011", "Row 2: Location HSCA start date '31/02/2011' is not a date"),
     ],
 )
 def test_bad_values_are_reported_by_row(write_file, column, value, message):
@@ -245,3 +247,35 @@ def test_a_file_that_would_deregister_many_services_needs_confirming():
     assert "may be cut short or not the full list" in run.message and "--allow-removals" in run.message
     assert snapshot() == before
     assert import_cqc_file(path=SAMPLE_DIRECTORY, allow_removals=True).state == ImportRun.State.SUCCEEDED
+
+
+@pytest.mark.django_db
+def test_real_directory_service_types_and_the_older_id_heading(write_file):
+    text = SAMPLE_DIRECTORY.read_text(encoding="utf-8")
+    text = text.replace("CQC Location ID (for office use only)", "CQC Location (for office use only")
+    lines = text.splitlines()
+    header_at = next(i for i, line in enumerate(lines) if line.startswith("Name,"))
+    template = lines[header_at + 1].split(",")
+    extra = []
+    for n, kind in enumerate(["Supported housing", "Education disability services"]):
+        row = next(csv.reader([lines[header_at + 1]]))
+        row[0], row[6] = f"Real Type {n}", kind
+        row[13] = f"1-99900000{n}"
+        out = io.StringIO()
+        csv.writer(out, lineterminator="").writerow(row)
+        extra.append(out.getvalue())
+    assert template  # the sample has at least one data row to copy
+    run = import_cqc_file(path=write_file("16_November_2026_CQC_directory.csv", "\n".join(lines + extra) + "\n"))
+    assert run.state == ImportRun.State.SUCCEEDED, (run.message, run.errors)
+    assert Location.objects.get(cqc_location_id="1-999000000").service_types == ["Supported housing service"]
+    assert Location.objects.get(cqc_location_id="1-999000001").service_types == ["Specialist college service"]
+
+
+@pytest.mark.django_db
+def test_a_file_without_a_date_in_its_name_is_dated_by_as_of(write_file):
+    path = write_file("locations.csv", SAMPLE_CQC_CSV.read_text(encoding="utf-8"))
+    run = import_cqc_file(path=path, dry_run=True, as_of=dt.date(2026, 10, 1))
+    assert run.data_as_of == dt.date(2026, 10, 1)
+    assert run.preview["data as of"] == ["01 October 2026 (from the date given)"]
+    named = write_file("01_09_2026_locations.csv", SAMPLE_CQC_CSV.read_text(encoding="utf-8"))
+    assert import_cqc_file(path=named, dry_run=True, as_of=dt.date(2026, 10, 1)).data_as_of == dt.date(2026, 9, 1)

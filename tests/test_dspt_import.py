@@ -35,10 +35,25 @@ def test_parse_every_status_form(text, expected):
     assert parse_status(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "Standards Met", "22/24 Standards Met", "22/23 Brilliant", "Published", "99/00 Standards Met"])
-def test_parse_rejects_unknown_statuses(text):
+@pytest.mark.parametrize("text", ["22/24 Standards Met", "99/00 Standards Met"])
+def test_parse_rejects_a_known_status_with_an_impossible_year(text):
     with pytest.raises(ValueError):
         parse_status(text)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("18/19 Entry Level", ("other", 2018)),
+        ("18/19 Standards not fully met (plan agreed)", ("other", 2018)),
+        ("Standards Met (19-20)", ("other", 2019)),
+        ("Standards Met", ("other", None)),
+        ("22/23 Brilliant", ("other", 2022)),
+        ("Published", ("other", None)),
+    ],
+)
+def test_statuses_we_do_not_recognise_are_kept_as_other(text, expected):
+    assert parse_status(text) == expected
 
 
 def test_date_from_the_downloaded_file_name():
@@ -157,12 +172,14 @@ def assert_rejected(path, *expected):
 @pytest.mark.parametrize(
     "row, message",
     [
-        ("VLLWV,SUNNY SIDE,25/26 Standards Brilliant,12/06/2026,Care Home,", "Row 2: Status '25/26 Standards Brilliant' is not one we know"),
         ("VLLWV,SUNNY SIDE,25/26 Standards Met,,Care Home,", "Row 2: Date Of Publication is blank"),
-        ("VLLWV,SUNNY SIDE,25/26 Standards Met,31/13/2026,Care Home,", "Row 2: '31/13/2026' is not a date"),
+        ("VLLWV,SUNNY SIDE,25/26 Standards Met,31/13/2026,Care Home,", "Row 2: Date Of Publication '31/13/2026' is not a date"),
         ("VLLWV,SUNNY SIDE,25/26 Standards Met,01/01/2099,Care Home,", "Row 2: Date Of Publication 01/01/2099 is in the future"),
         (",SUNNY SIDE,25/26 Standards Met,12/06/2026,Care Home,", "Row 2: Code is blank"),
-        ("V L!,SUNNY SIDE,25/26 Standards Met,12/06/2026,Care Home,", "Row 2: 'V L!' is not an ODS code"),
+        ("V L!,SUNNY SIDE,25/26 Standards Met,12/06/2026,Care Home,", "Row 2: Code 'V L!' is not an ODS code"),
+        ("2006-04-01,APRIL HOUSE,25/26 Standards Met,12/06/2026,Care Home,", "Row 2: Code '2006-04-01' is a date, not a code"),
+        ("VLLWV,SUNNY SIDE,CompletedThroughQIO,CompletedThroughQIO,Care Home,",
+         "Row 2: Date Of Publication 'CompletedThroughQIO' is not a date"),
         ("VLLWV,,25/26 Standards Met,12/06/2026,Care Home,", "Row 2: Organisation Name is blank"),
         ("VLLWV,SUNNY SIDE,,12/06/2026,Care Home,", "Row 2: Status is blank"),
     ],
@@ -217,3 +234,36 @@ def test_import_an_xlsx_copy_of_the_export(tmp_path):
     assert run.state == ImportRun.State.SUCCEEDED, run.errors
     assert run.added == 25
     assert DsptOrganisation.objects.get(ods_code="VLLWX").current_assessment.status == "approaching"
+
+
+@pytest.mark.parametrize("name, date", [
+    ("dspt_trusts_snapshot_16_11_23.csv", dt.date(2023, 11, 16)),
+    ("DSPT search results 17_10_2023 08_55_43.csv", dt.date(2023, 10, 17)),
+    ("16_November_2026_HSCA_Active_Locations.ods", dt.date(2026, 11, 16)),
+    ("export.csv", None),
+])
+def test_file_name_dates_in_every_form(name, date):
+    assert date_in_file_name(name) == date
+
+
+@pytest.mark.parametrize("text, code", [
+    ("v12951", "V12951"), ("V10679-765139", "V10679-765139"), ("EE133904-ECC04", "EE133904-ECC04"), ("204", "204"),
+    ("204.0", "204"), ("8hk29", "8HK29"),
+])
+def test_dspt_codes_as_they_really_come(text, code):
+    from providers.services.formats import parse_dspt_code
+
+    assert parse_dspt_code(text) == code
+
+
+@pytest.mark.django_db
+def test_a_name_in_brackets_is_a_code_only_when_it_looks_like_one(write_file):
+    rows = ("NHS Luton CCG (CLOSED),Not Published,,CCG,\n"
+            "Northumbria Healthcare (Hexham),20/21 Standards Met,01/06/2021,NHS Trust,\n"
+            "SOUTH TYNESIDE AND SUNDERLAND NHS FOUNDATION TRUST (R0B),20/21 Standards Met,01/06/2021,NHS Trust,\n")
+    header = "Organisation Name,Latest Status,Date Of Publication,Primary Sector,Commissioner (From ODS)\n"
+    run = import_dspt_file(path=write_file("DSPT search results 08_02_2022 15_17_38.csv", header + rows))
+    assert run.state == ImportRun.State.SUCCEEDED, run.errors
+    assert list(DsptOrganisation.objects.values_list("ods_code", "name")) == [
+        ("R0B", "SOUTH TYNESIDE AND SUNDERLAND NHS FOUNDATION TRUST")]
+    assert run.skipped == 2

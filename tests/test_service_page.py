@@ -22,6 +22,7 @@ STATUS_CASES = [
     ("not_met", 2025, dt.date(2026, 6, 20), "not_met", "Does not meet the standard"),
     ("met", 2023, dt.date(2024, 6, 28), "out_of_date", "Out of date"),
     ("not_published", None, dt.date(2024, 6, 28), "not_published", "No current check published"),
+    ("other", 2018, dt.date(2019, 6, 1), "unknown", "We cannot say what this result means"),
 ]
 
 
@@ -47,6 +48,14 @@ def test_page_shows_the_right_words_for_each_status(client, status, year, publis
     assert f"{status} as published" in html
     if published:
         assert published.strftime("%-d %B %Y") in html
+
+
+def test_the_phone_number_is_a_link_a_phone_can_call(client):
+    location = LocationFactory(phone="0151 000 0000")
+    assert '<a href="tel:+441510000000">0151 000 0000</a>' in page(client, location)
+    odd = LocationFactory(phone="ask at reception")
+    html = page(client, odd)
+    assert "ask at reception" in html and 'href="tel:' not in html
 
 
 def test_not_found_status(client):

@@ -12,30 +12,34 @@ the newest file.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.utils import timezone
 
 from providers import dspt_status
-from providers.models import ImportRun
+from providers.models import DsptAssessment, DsptOrganisation, ImportRun
 from providers.services import formats
 from providers.services.importing import (
+    Field,
+    ImportJob,
     ParsedFile,
     ProgressCallback,
-    ProgressReporter,
+    RowProblem,
     create_staging_table,
     data_rows,
-    execute_import,
+    examples,
     raw_cursor,
-    report_duplicates,
-    start_run,
+    read_fields,
+    run_import,
+    set_aside_duplicates,
+    staging_columns,
+    staging_row,
 )
 from providers.services.matching import rematch_locations
-from providers.services.tabular import (
-    Columns, FileProblem, Row, find_table, iter_rows, normalise_heading, sniff_kind,
-)
+from providers.services.tabular import Columns, FileProblem, Row, find_table, iter_rows, normalise_heading, sniff_kind
 
-PREVIEW_EXAMPLES = 10
 
 _STATUS_WORDS = {
     "standards met": dspt_status.MET,
@@ -44,45 +48,70 @@ _STATUS_WORDS = {
     "standards not met": dspt_status.NOT_MET,
 }
 _YEAR_AND_STATUS = re.compile(r"^(?P<year>\d{2}/\d{2}|\d{4}\s*[-/]\s*\d{2,4})\s+(?P<words>[a-z ]+?)\.?$", re.IGNORECASE)
-_CODE_IN_NAME = re.compile(r"\s*\((?P<code>[A-Za-z0-9]{3,10})\)\s*$")
+# Any DSPT year written in a status we do not recognise: '18/19 Entry Level', 'Standards Met (19-20)'.
+_ANY_YEAR = re.compile(r"(?<!\d)(\d{2}|\d{4})\s*[-/]\s*(\d{2}|\d{4})(?!\d)")
+# A bracketed suffix is a code only if it looks like one: capitals and digits
+# with at least one digit ('(R0B)', '(00L)'), or a V and four capitals for a
+# care site ('(VLLWV)'); never '(CLOSED)', '(Hexham)' or '(NHSmail)'.
+_CODE_IN_NAME = re.compile(r"\s*\((?P<code>(?=[A-Z0-9]*\d)[A-Z0-9]{3,6}|V[A-Z]{4})\)\s*$")
 
-STAGING_COLUMNS = [
-    ("row_number", "integer"),
-    ("ods_code", "text"),
-    ("name", "text"),
-    ("status", "text"),
-    ("year_start", "integer"),
-    ("published_on", "date"),
-    ("status_text", "text"),
-    ("primary_sector", "text"),
-    ("integrated_care_board", "text"),
+
+def _status_text(value: str) -> str:
+    cleaned = " ".join((value or "").split())
+    if not cleaned:
+        raise ValueError("is blank")
+    return cleaned[:100]
+
+
+# The export's columns, read and checked the same way for every row. ods_code,
+# status and year_start are worked out from these (see parse_dspt_row).
+FIELDS = [
+    Field("ods_code"),
+    Field("name", headings=("Organisation Name",), validate=formats.required_text()),
+    Field("status_text", headings=("Status", "Latest Status"), validate=_status_text),
+    Field("status"),
+    Field("year_start", "integer"),
+    Field("published_on", "date", headings=("Date Of Publication",), validate=formats.parse_date),
+    Field("primary_sector", headings=("Primary Sector",), validate=formats.text(100)),
+    Field("integrated_care_board", validate=formats.text(),
+          headings=("Integrated Care Board (where available, from ODS)", "Commissioner (From ODS)")),
 ]
-STAGING_NAMES = [name for name, _ in STAGING_COLUMNS]
+
+
+@dataclass
+class DsptParsedFile(ParsedFile):
+    has_code_column: bool = True
+    unrecognised_statuses: Counter = field(default_factory=Counter)
+
+
+def _year_start(first: str, second: str, *, today) -> int | None:
+    start = int(first) + (2000 if len(first) == 2 else 0)
+    if int(second) % 100 != (start + 1) % 100 or not 2017 <= start <= today.year + 1:
+        return None
+    return start
 
 
 def parse_status(text: str, *, today=None) -> tuple[str, int | None]:
     """'22/23 Standards Met' -> ('met', 2022). 'Not Published' -> ('not_published', None).
 
-    Accepts '2024-25' for '24/25', any case and spacing, and a trailing full stop.
-    Raises ValueError for anything else.
+    Accepts '2024-25' for '24/25', any case and spacing, and a trailing full
+    stop. A status we do not recognise ('18/19 Entry Level', 'Standards Met
+    (19-20)') is kept as OTHER, with its year when it gives one. Raises
+    ValueError only for a known status with an impossible year.
     """
+    today = today or timezone.localdate()
     cleaned = " ".join((text or "").split())
-    if not cleaned:
-        raise ValueError("Status is blank")
     if cleaned.rstrip(".").casefold() == "not published":
         return dspt_status.NOT_PUBLISHED, None
     match = _YEAR_AND_STATUS.match(cleaned)
     status = _STATUS_WORDS.get(match.group("words").casefold().strip()) if match else None
-    if not match or status is None:
-        raise ValueError(f"Status '{text}' is not one we know (like '24/25 Standards Met' or 'Not Published')")
-    first, second = re.split(r"\s*[-/]\s*", match.group("year"))
-    start = int(first) + (2000 if len(first) == 2 else 0)
-    end = int(second)
-    if end % 100 != (start + 1) % 100:
-        raise ValueError(f"Status '{text}' has a year that does not run on ({match.group('year')})")
-    if not 2017 <= start <= (today or timezone.localdate()).year + 1:
-        raise ValueError(f"Status '{text}' has a year we do not expect ({dspt_status.year_label(start)})")
-    return status, start
+    if status is None:
+        year = _ANY_YEAR.search(cleaned)
+        return dspt_status.OTHER, (_year_start(*year.groups(), today=today) if year else None)
+    year_start = _year_start(*re.split(r"\s*[-/]\s*", match.group("year")), today=today)
+    if year_start is None:
+        raise ValueError(f"'{text}' has a year that does not run on or that we do not expect ({match.group('year')})")
+    return status, year_start
 
 
 def open_dspt_table(path: Path):
@@ -99,197 +128,171 @@ def open_dspt_table(path: Path):
     return table, "code" in names
 
 
-def parse_dspt_row(row: Row, has_code_column: bool, *, today) -> tuple[dict | None, str]:
-    """One export row -> (staging values, skip reason). Raises ValueError for a bad row."""
-    name = formats.tidy_text(row.get("Organisation Name"))
-    if not name:
-        raise ValueError("Organisation Name is blank")
-    in_name = _CODE_IN_NAME.search(name)
-    code = formats.parse_ods_code(row.get("Code")) if has_code_column else ""
-    if not code and in_name:
-        code = in_name.group("code").upper()
-    if not code:
-        if has_code_column:
-            raise ValueError("Code is blank")
+def _code(row: Row, values: dict, has_code_column: bool) -> str:
+    """The organisation's code: the Code column, or (2022 export) a code in brackets after the name."""
+    in_name = _CODE_IN_NAME.search(values["name"])
+    if has_code_column:
+        try:
+            code = formats.parse_dspt_code(row.get("Code"))
+        except ValueError as exc:
+            raise RowProblem(f"Code {exc}") from None
+    else:
+        code = in_name.group("code") if in_name else ""
+    if in_name and in_name.group("code") == code:
+        values["name"] = values["name"][: in_name.start()].strip()
+    return code
+
+
+def parse_dspt_row(row: Row, parsed: DsptParsedFile, *, today) -> tuple[dict | None, str]:
+    """One export row -> (staging values, skip reason). Raises RowProblem for a row to set aside."""
+    values = read_fields(FIELDS, row)
+    values["ods_code"] = _code(row, values, parsed.has_code_column)
+    if not values["ods_code"]:
         return None, "no ODS code (the 2022 export has no Code column and the name has none in brackets)"
-    if in_name and in_name.group("code").upper() == code:
-        name = name[: in_name.start()].strip()
-    status_text = " ".join(row.get("Status", "Latest Status").split())
-    status, year_start = parse_status(status_text, today=today)
-    published_on = formats.parse_date(row.get("Date Of Publication"))
-    if published_on is None and status != dspt_status.NOT_PUBLISHED:
-        raise ValueError("Date Of Publication is blank")
+    try:
+        values["status"], values["year_start"] = parse_status(values["status_text"], today=today)
+    except ValueError as exc:
+        raise RowProblem(f"Status {exc}") from None
+    if values["status"] == dspt_status.OTHER:
+        parsed.unrecognised_statuses[values["status_text"]] += 1
+    published_on = values["published_on"]
+    if published_on is None and values["status"] not in (dspt_status.NOT_PUBLISHED, dspt_status.OTHER):
+        raise RowProblem("Date Of Publication is blank")
     if published_on and published_on > today:
-        raise ValueError(f"Date Of Publication {published_on:%d/%m/%Y} is in the future")
-    return {
-        "ods_code": code,
-        "name": name,
-        "status": status,
-        "year_start": year_start,
-        "published_on": published_on,
-        "status_text": status_text[:100],
-        "primary_sector": formats.tidy_text(row.get("Primary Sector"), limit=100),
-        "integrated_care_board": formats.tidy_text(
-            row.get("Integrated Care Board (where available, from ODS)", "Commissioner (From ODS)")
-        ),
-    }, ""
+        raise RowProblem(f"Date Of Publication {published_on:%d/%m/%Y} is in the future")
+    return values, ""
 
 
-def import_dspt_file(
-    *,
-    path: Path,
-    file_name: str | None = None,
-    dry_run: bool = False,
-    started_by: str = "",
-    progress: ProgressCallback | None = None,
-) -> ImportRun:
+def import_dspt_file(*, path: Path, file_name: str | None = None, dry_run: bool = False, started_by: str = "",
+                     progress: ProgressCallback | None = None, as_of=None, max_bad_share: float | None = None) -> ImportRun:
     """Check a DSPT export, then (unless dry_run) apply it in one transaction."""
-    path = Path(path)
-    file_name = file_name or path.name
-    run = start_run(kind=ImportRun.Kind.DSPT, path=path, file_name=file_name, started_by=started_by, dry_run=dry_run)
-    run.data_as_of = formats.date_in_file_name(file_name) or timezone.localdate()
-    reporter = ProgressReporter(run, progress)
-    parsed = ParsedFile()
-    return execute_import(
-        run=run, parsed=parsed, reporter=reporter, dry_run=dry_run,
-        stage=lambda: _stage_file(path, run, parsed, reporter),
-        apply=lambda: _apply_staging(run, parsed),
-    )
+    return run_import(kind=ImportRun.Kind.DSPT, path=path, file_name=file_name, dry_run=dry_run,
+                      started_by=started_by, progress=progress, as_of=as_of, max_bad_share=max_bad_share,
+                      parsed=DsptParsedFile(), stage=_stage_file, apply=_apply_staging)
 
 
-def _stage_file(path: Path, run: ImportRun, parsed: ParsedFile, reporter: ProgressReporter) -> None:
-    table, has_code_column = open_dspt_table(path)
+def _stage_file(job: ImportJob) -> None:
+    parsed: DsptParsedFile = job.parsed
+    job.set_data_date()
+    table, parsed.has_code_column = open_dspt_table(job.path)
     columns = Columns(table.headings)
-    check_short_rows = sniff_kind(path) == "csv"
     today = timezone.localdate()
     cursor = raw_cursor()
-    create_staging_table(cursor, "dspt_staging", STAGING_COLUMNS)
-    with cursor.copy(f"COPY dspt_staging ({', '.join(STAGING_NAMES)}) FROM STDIN") as copy:
-        for row_number, cells in data_rows(table, parsed=parsed, reporter=reporter, check_short_rows=check_short_rows):
+    create_staging_table(cursor, "dspt_staging", staging_columns(FIELDS))
+    rows = data_rows(table, parsed=parsed, reporter=job.reporter, check_short_rows=sniff_kind(job.path) == "csv")
+    with cursor.copy("COPY dspt_staging FROM STDIN") as copy:
+        for row_number, cells in rows:
             try:
-                values, skip = parse_dspt_row(columns.row(cells), has_code_column, today=today)
-            except ValueError as exc:
+                values, skip = parse_dspt_row(columns.row(cells), parsed, today=today)
+            except RowProblem as exc:
                 parsed.problems.add(row_number, str(exc))
                 continue
             if values is None:
                 parsed.skipped[skip] += 1
                 continue
             parsed.kept += 1
-            values["row_number"] = row_number
-            copy.write_row(tuple(values[name] for name in STAGING_NAMES))
-    report_duplicates(cursor, staging="dspt_staging", key="ods_code", label="Code", parsed=parsed)
+            copy.write_row(staging_row(FIELDS, row_number, values))
+    parsed.kept -= set_aside_duplicates(cursor, staging="dspt_staging", key="ods_code", label="Code", parsed=parsed)
     if parsed.rows_read == 0:
         raise FileProblem("The file has a header row but no data rows.")
     if parsed.kept == 0 and not parsed.problems:
         raise FileProblem("No row in the file has an ODS code, so nothing can be matched. Nothing was imported.")
-    run.rows_read = parsed.rows_read
+    job.run.rows_read = parsed.rows_read
+    if parsed.unrecognised_statuses:
+        job.run.preview["statuses we do not recognise (kept as published)"] = [
+            f"{text}: {count} row{'' if count == 1 else 's'}" for text, count in parsed.unrecognised_statuses.most_common()
+        ]
 
 
-def _apply_staging(run: ImportRun, parsed: ParsedFile) -> None:
+ORGANISATIONS = DsptOrganisation._meta.db_table
+ASSESSMENTS = DsptAssessment._meta.db_table
+
+
+def _apply_staging(job: ImportJob) -> None:
     """Add new organisations and statuses; point each organisation at its newest status."""
+    run = job.run
     cursor = raw_cursor()
     cursor.execute("CREATE UNIQUE INDEX ON dspt_staging (ods_code)")
     cursor.execute("ANALYZE dspt_staging")
-    as_of = run.data_as_of
-
-    cursor.execute(
-        """
+    run.preview["added"] = examples(cursor, f"""
         SELECT s.name || ' (' || s.ods_code || ')' FROM dspt_staging s
-        WHERE NOT EXISTS (SELECT 1 FROM providers_dsptorganisation o WHERE o.ods_code = s.ods_code)
-        ORDER BY s.row_number LIMIT %s
-        """,
-        [PREVIEW_EXAMPLES],
+        WHERE NOT EXISTS (SELECT 1 FROM {ORGANISATIONS} o WHERE o.ods_code = s.ods_code)
+        ORDER BY s.row_number""")
+    run.added = _add_organisations(cursor)
+    changed_ids = _update_organisations(cursor, as_of=run.data_as_of)
+    new_statuses = _add_history(cursor, run_id=run.pk)
+    changed_ids |= _point_at_newest_status(cursor, as_of=run.data_as_of)
+    run.preview["new statuses"] = examples(cursor, f"""
+        SELECT o.name || ' (' || o.ods_code || '): ' || a.status_text
+        FROM {ASSESSMENTS} a JOIN {ORGANISATIONS} o ON o.id = a.organisation_id
+        WHERE a.first_import_id = {int(run.pk)} ORDER BY o.name""")
+    cursor.execute(f"SELECT count(*) FROM {ORGANISATIONS} o "
+                   "WHERE NOT EXISTS (SELECT 1 FROM dspt_staging s WHERE s.ods_code = o.ods_code)")
+    (not_in_file,) = cursor.fetchone()
+    run.changed = len(changed_ids)
+    run.unchanged = job.parsed.kept - run.added - run.changed
+    run.removed = 0  # organisations are never removed; see not_in_file
+    run.message = (
+        f"{new_statuses} new statuses added to the history. "
+        f"{not_in_file} organisations we hold are not in this file; we keep them as they were."
     )
-    preview = {"added": [name for (name,) in cursor.fetchall()]}
-    cursor.execute(
-        """
-        INSERT INTO providers_dsptorganisation (ods_code, name, primary_sector, integrated_care_board, updated_at)
-        SELECT ods_code, name, primary_sector, integrated_care_board, now() FROM dspt_staging
-        ON CONFLICT (ods_code) DO NOTHING
-        """
-    )
-    added = cursor.rowcount
+    rematch_locations()
 
-    # Names and sectors follow the newest file only.
-    cursor.execute(
-        """
-        UPDATE providers_dsptorganisation o
+
+
+def _add_organisations(cursor) -> int:
+    cursor.execute(f"""
+        INSERT INTO {ORGANISATIONS} (ods_code, name, primary_sector, integrated_care_board, updated_at)
+        SELECT ods_code, name, primary_sector, integrated_care_board, now() FROM dspt_staging
+        ON CONFLICT (ods_code) DO NOTHING""")
+    return cursor.rowcount
+
+
+def _update_organisations(cursor, *, as_of) -> set[int]:
+    """Names and sectors follow the newest file only. Returns the ids changed."""
+    cursor.execute(f"""
+        UPDATE {ORGANISATIONS} o
         SET name = s.name, primary_sector = s.primary_sector, integrated_care_board = s.integrated_care_board,
             updated_at = now()
         FROM dspt_staging s
         WHERE o.ods_code = s.ods_code AND (o.data_as_of IS NULL OR o.data_as_of <= %s)
           AND (o.name, o.primary_sector, o.integrated_care_board)
               IS DISTINCT FROM (s.name, s.primary_sector, s.integrated_care_board)
-        RETURNING o.id
-        """,
-        [as_of],
-    )
-    changed_ids = {row[0] for row in cursor.fetchall()}
+        RETURNING o.id""", [as_of])
+    return {row[0] for row in cursor.fetchall()}
 
-    # History: every (status, year, date) we have not seen before.
-    cursor.execute(
-        """
-        INSERT INTO providers_dsptassessment
+
+def _add_history(cursor, *, run_id: int) -> int:
+    """Every (status, year, date) we have not seen before joins the history."""
+    cursor.execute(f"""
+        INSERT INTO {ASSESSMENTS}
             (organisation_id, status, year_start, published_on, status_text, first_seen_at, first_import_id)
         SELECT o.id, s.status, s.year_start, s.published_on, s.status_text, now(), %s
-        FROM dspt_staging s JOIN providers_dsptorganisation o ON o.ods_code = s.ods_code
-        ON CONFLICT ON CONSTRAINT dspt_assessment_unique_record DO NOTHING
-        """,
-        [run.pk],
-    )
-    new_statuses = cursor.rowcount
+        FROM dspt_staging s JOIN {ORGANISATIONS} o ON o.ods_code = s.ods_code
+        ON CONFLICT ON CONSTRAINT dspt_assessment_unique_record DO NOTHING""", [run_id])
+    return cursor.rowcount
 
-    # The current status is the one in the newest file we have imported.
-    # An older file (by the date in its name) adds history but never turns
-    # the clock back.
-    matched = """
+
+def _point_at_newest_status(cursor, *, as_of) -> set[int]:
+    """The current status is the one in the newest file imported.
+
+    An older file (by its data date) adds history but never turns the clock
+    back. Returns the ids of organisations whose current status changed.
+    """
+    matched = f"""
         FROM dspt_staging s
-        JOIN providers_dsptorganisation o2 ON o2.ods_code = s.ods_code
-        JOIN providers_dsptassessment a ON a.organisation_id = o2.id
+        JOIN {ORGANISATIONS} o2 ON o2.ods_code = s.ods_code
+        JOIN {ASSESSMENTS} a ON a.organisation_id = o2.id
              AND a.status = s.status
              AND a.year_start IS NOT DISTINCT FROM s.year_start
-             AND a.published_on IS NOT DISTINCT FROM s.published_on
-    """
-    cursor.execute(
-        f"""
+             AND a.published_on IS NOT DISTINCT FROM s.published_on"""
+    cursor.execute(f"""
         SELECT o2.id {matched}
         WHERE (o2.data_as_of IS NULL OR o2.data_as_of <= %s)
-          AND o2.current_assessment_id IS NOT NULL AND o2.current_assessment_id <> a.id
-        """,
-        [as_of],
-    )
-    changed_ids |= {row[0] for row in cursor.fetchall()}
-    cursor.execute(
-        f"""
-        UPDATE providers_dsptorganisation o SET current_assessment_id = a.id, data_as_of = %s
+          AND o2.current_assessment_id IS NOT NULL AND o2.current_assessment_id <> a.id""", [as_of])
+    changed = {row[0] for row in cursor.fetchall()}
+    cursor.execute(f"""
+        UPDATE {ORGANISATIONS} o SET current_assessment_id = a.id, data_as_of = %s
         {matched}
-        WHERE o.id = o2.id AND (o.data_as_of IS NULL OR o.data_as_of <= %s)
-        """,
-        [as_of, as_of],
-    )
-
-    cursor.execute(
-        """
-        SELECT o.name || ' (' || o.ods_code || '): ' || a.status_text
-        FROM providers_dsptassessment a JOIN providers_dsptorganisation o ON o.id = a.organisation_id
-        WHERE a.first_import_id = %s ORDER BY o.name LIMIT %s
-        """,
-        [run.pk, PREVIEW_EXAMPLES],
-    )
-    preview["new statuses"] = [text for (text,) in cursor.fetchall()]
-    cursor.execute(
-        "SELECT count(*) FROM providers_dsptorganisation o "
-        "WHERE NOT EXISTS (SELECT 1 FROM dspt_staging s WHERE s.ods_code = o.ods_code)"
-    )
-    (not_in_file,) = cursor.fetchone()
-
-    run.added = added
-    run.changed = len(changed_ids)
-    run.unchanged = parsed.kept - added - run.changed
-    run.removed = 0  # organisations are never removed; see not_in_file
-    run.preview = preview
-    run.message = (
-        f"{new_statuses} new statuses added to the history. "
-        f"{not_in_file} organisations we hold are not in this file; we keep them as they were."
-    )
-    rematch_locations()
+        WHERE o.id = o2.id AND (o.data_as_of IS NULL OR o.data_as_of <= %s)""", [as_of, as_of])
+    return changed

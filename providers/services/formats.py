@@ -7,6 +7,8 @@ sample fixtures and the benchmarks all use these lists, so they cannot drift.
 import datetime as dt
 import re
 
+import phonenumbers
+
 # --- CQC HSCA Active Locations ------------------------------------------------
 
 ACTIVE_LOCATIONS_CORE = [
@@ -110,6 +112,8 @@ DIRECTORY_SOCIAL_CARE_TYPES = {
     "shared lives": ("other", "Shared Lives"),
     "extra care housing": ("other", "Extra Care housing services"),
     "specialist college": ("other", "Specialist college service"),
+    "supported housing": ("other", "Supported housing service"),
+    "education disability services": ("other", "Specialist college service"),
 }
 
 # --- DSPT organisation search export -----------------------------------------
@@ -164,61 +168,142 @@ def parse_ods_code(text: str) -> str:
     return code
 
 
-def parse_coordinate(text: str, *, low: float, high: float, name: str) -> float | None:
+_DSPT_CODE = re.compile(r"^[A-Z0-9]{2,10}(-[A-Z0-9]{1,20}){0,3}$")
+_LOOKS_LIKE_A_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+DSPT_CODE_MAX_LENGTH = 32
+
+
+def parse_dspt_code(text: str) -> str:
+    """An ODS code as the DSPT export gives it: any case, perhaps with a suffix, perhaps a number.
+
+    'v12951' -> 'V12951'; 'V10679-765139' stays; '204.0' (a spreadsheet
+    number) -> '204'. A date ('2006-04-01', which Excel made from 'APR6')
+    or text with spaces is not a code and raises ValueError.
+    """
+    code = (text or "").strip().upper()
+    if not code:
+        raise ValueError("is blank")
+    if re.fullmatch(r"\d+\.0+", code):
+        code = code.split(".")[0]
+    if _LOOKS_LIKE_A_DATE.match(code):
+        raise ValueError(f"'{code[:40]}' is a date, not a code (a spreadsheet may have changed the code into a date)")
+    if len(code) > DSPT_CODE_MAX_LENGTH or not _DSPT_CODE.match(code):
+        raise ValueError(f"'{text[:40]}' is not an ODS code (letters and numbers, perhaps with a suffix after a hyphen)")
+    return code
+
+
+def parse_coordinate(text: str, *, low: float, high: float, name: str = "") -> float | None:
     text = (text or "").strip()
     if not text:
         return None
     try:
         value = float(text)
     except ValueError:
-        raise ValueError(f"{name} '{text}' is not a number") from None
+        raise ValueError(f"{name} '{text}' is not a number".strip()) from None
     if not (low <= value <= high):
-        raise ValueError(f"{name} {value} is outside the UK")
+        raise ValueError(f"{name} {value} is outside the UK".strip())
     return value
 
 
-def parse_whole_number(text: str, *, name: str) -> int | None:
+def parse_whole_number(text: str, *, name: str = "") -> int | None:
     text = (text or "").strip()
     if not text or text == "-":
         return None
     try:
         value = float(text)
     except ValueError:
-        raise ValueError(f"{name} '{text}' is not a number") from None
+        raise ValueError(f"{name} '{text}' is not a number".strip()) from None
     if value < 0 or not value.is_integer():
-        raise ValueError(f"{name} '{text}' is not a whole number")
+        raise ValueError(f"{name} '{text}' is not a whole number".strip())
     return int(value)
-
-
-_FORMULA = re.compile(r"^(=|@|[+-][^0-9\s(])")
 
 
 def tidy_text(text: str, *, limit: int = 255) -> str:
     """Collapse spaces; cut very long values to fit the database.
 
-    A value that looks like a spreadsheet formula (=SUM(...), @cmd, +cmd) is
-    never a real name or address: it raises ValueError, so the row is
-    rejected rather than stored and later exported into someone's spreadsheet.
+    Text is stored as written, even when it starts with =, +, - or @ (real
+    names such as "- The Grange" or "@Home Care" do). It is neutralised only
+    where it is written into a spreadsheet: see providers/exports.py.
     """
     cleaned = " ".join(str(text or "").split())
     if cleaned == "-":
         return ""
-    if _FORMULA.match(cleaned):
-        raise ValueError(f"'{cleaned[:40]}' looks like a spreadsheet formula, not text")
     return cleaned[:limit]
+
+
+def text(limit: int = 255):
+    """A validator for a free-text column: tidied, never a reason to set a row aside."""
+    return lambda value: tidy_text(value, limit=limit)
+
+
+def required_text(limit: int = 255):
+    """A validator for a text column that must not be blank."""
+
+    def check(value: str) -> str:
+        cleaned = tidy_text(value, limit=limit)
+        if not cleaned:
+            raise ValueError("is blank")
+        return cleaned
+
+    return check
+
+
+def parse_phone(text: str) -> str:
+    """A UK phone number in one normal form, grouped as people write it.
+
+    CQC files drop the leading zero ('1510000000'); phonenumbers puts it back
+    and groups the digits ('0151 000 0000'). Text that is not a UK number is
+    kept as written: a phone number is never a reason to set a row aside.
+    """
+    cleaned = tidy_text(text, limit=40)
+    if not cleaned:
+        return ""
+    try:
+        number = phonenumbers.parse(cleaned, "GB")
+    except phonenumbers.NumberParseException:
+        return cleaned
+    if not phonenumbers.is_valid_number(number):
+        return cleaned
+    if number.country_code != 44:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def phone_link(phone: str) -> str:
+    """'0151 000 0000' -> 'tel:+441510000000', or '' when it is not a phone number."""
+    try:
+        number = phonenumbers.parse(phone or "", "GB")
+    except phonenumbers.NumberParseException:
+        return ""
+    if not phonenumbers.is_valid_number(number):
+        return ""
+    return "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def date_in_file_name(name: str) -> dt.date | None:
     """The date a published file's name gives, if any.
 
     'DSPT search results 17_10_2023 08_55_43.csv' -> 2023-10-17;
-    '16_September_2026_HSCA_Active_Locations.ods' -> 2026-09-16.
+    '16_September_2026_HSCA_Active_Locations.ods' -> 2026-09-16;
+    'dspt_trusts_snapshot_16_11_23.csv' -> 2023-11-16.
     """
-    for pattern, form in ((r"(\d{2})_(\d{2})_(\d{4})", "{}/{}/{}"), (r"(\d{1,2})[_ -]([A-Za-z]+)[_ -](\d{4})", "{} {} {}")):
+    for pattern, form in _FILE_NAME_DATES:
         match = re.search(pattern, name)
         if match:
+            day, month, year = match.groups()
+            if len(year) == 2:
+                year = f"20{year}"
             try:
-                return parse_date(form.format(*match.groups()))
+                return parse_date(form.format(day, month, year))
             except ValueError:
                 return None
     return None
+
+
+# Most specific first: dd_mm_yyyy, then dd_Month_yyyy, then dd_mm_yy
+# ('dspt_trusts_snapshot_16_11_23.csv').
+_FILE_NAME_DATES = (
+    (r"(?<!\d)(\d{2})_(\d{2})_(\d{4})(?!\d)", "{}/{}/{}"),
+    (r"(?<!\d)(\d{1,2})[_ -]([A-Za-z]+)[_ -](\d{4})(?!\d)", "{} {} {}"),
+    (r"(?<!\d)(\d{2})_(\d{2})_(\d{2})(?!\d)", "{}/{}/{}"),
+)

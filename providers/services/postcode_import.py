@@ -16,16 +16,16 @@ from pathlib import Path
 from providers.models import ImportRun
 from providers.postcodes import normalise_postcode
 from providers.services import formats
+from providers.models import Postcode
 from providers.services.importing import (
+    ImportJob,
     ParsedFile,
     ProgressCallback,
-    ProgressReporter,
     create_staging_table,
     data_rows,
-    execute_import,
     raw_cursor,
-    report_duplicates,
-    start_run,
+    run_import,
+    set_aside_duplicates,
 )
 from providers.services.tabular import Columns, FileProblem, Table, iter_rows, normalise_heading
 
@@ -47,22 +47,18 @@ def _find_header(rows):
 
 
 def import_postcodes_file(*, path: Path, file_name: str | None = None, dry_run: bool = False,
-                          started_by: str = "", progress: ProgressCallback | None = None) -> ImportRun:
+                          started_by: str = "", progress: ProgressCallback | None = None, as_of=None,
+                          max_bad_share: float | None = None) -> ImportRun:
     """Check a postcode file, then (unless dry_run) replace the postcode table with it."""
-    path = Path(path)
-    run = start_run(kind=ImportRun.Kind.POSTCODES, path=path, file_name=file_name or path.name,
-                    started_by=started_by, dry_run=dry_run)
-    reporter = ProgressReporter(run, progress)
-    parsed = ParsedFile()
-    return execute_import(
-        run=run, parsed=parsed, reporter=reporter, dry_run=dry_run,
-        stage=lambda: _stage_file(path, run, parsed, reporter),
-        apply=lambda: _apply_staging(run, parsed),
-    )
+    return run_import(kind=ImportRun.Kind.POSTCODES, path=path, file_name=file_name, dry_run=dry_run,
+                      started_by=started_by, progress=progress, as_of=as_of, max_bad_share=max_bad_share,
+                      parsed=ParsedFile(), stage=_stage_file, apply=_apply_staging)
 
 
-def _stage_file(path: Path, run: ImportRun, parsed: ParsedFile, reporter: ProgressReporter) -> None:
-    rows = iter_rows(path)
+def _stage_file(job: ImportJob) -> None:
+    parsed, reporter = job.parsed, job.reporter
+    job.set_data_date()
+    rows = iter_rows(job.path)
     columns = _find_header(rows)
     cursor = raw_cursor()
     create_staging_table(cursor, "postcode_staging", [
@@ -87,19 +83,23 @@ def _stage_file(path: Path, run: ImportRun, parsed: ParsedFile, reporter: Progre
                 continue
             parsed.kept += 1
             copy.write_row((row_number, postcode, lat, lon))
-    report_duplicates(cursor, staging="postcode_staging", key="postcode", label="postcode", parsed=parsed)
-    run.rows_read = parsed.rows_read
+    parsed.kept -= set_aside_duplicates(cursor, staging="postcode_staging", key="postcode", label="postcode", parsed=parsed)
+    job.run.rows_read = parsed.rows_read
     if parsed.kept == 0 and not parsed.problems:
         raise FileProblem("The file has no postcodes with coordinates, so nothing was imported.")
 
 
-def _apply_staging(run: ImportRun, parsed: ParsedFile) -> None:
+POSTCODES = Postcode._meta.db_table
+
+
+def _apply_staging(job: ImportJob) -> None:
     """Replace the postcode table with the staged postcodes."""
+    run, parsed = job.run, job.parsed
     cursor = raw_cursor()
-    cursor.execute("SELECT count(*) FROM providers_postcode")
+    cursor.execute(f"SELECT count(*) FROM {POSTCODES}")
     (before,) = cursor.fetchone()
-    cursor.execute("DELETE FROM providers_postcode")
-    cursor.execute("INSERT INTO providers_postcode (postcode, latitude, longitude) "
+    cursor.execute(f"DELETE FROM {POSTCODES}")
+    cursor.execute(f"INSERT INTO {POSTCODES} (postcode, latitude, longitude) "
                    "SELECT postcode, latitude, longitude FROM postcode_staging")
     run.added = parsed.kept
     run.removed = before

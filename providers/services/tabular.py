@@ -185,8 +185,7 @@ def short_row_problem(cells: list[str], headings: list[str]) -> str:
     is for CSV only, where every row has every column.)
     """
     if len(cells) < len(headings):
-        return (f"has {len(cells)} of the {len(headings)} columns. "
-                "The file may be cut short: download it again")
+        return f"has {len(cells)} of the {len(headings)} columns"
     return ""
 
 

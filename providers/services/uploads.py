@@ -45,9 +45,12 @@ def save_upload(*, uploaded_file) -> Path:
     return path
 
 
-def preview_upload(*, source: str, path: Path, file_name: str, user: str) -> ImportRun:
-    """Dry-run the import of a saved upload. Keeps the file only if it can be applied."""
-    run = IMPORTERS[source](path=path, file_name=file_name, dry_run=True, started_by=user)
+def preview_upload(*, source: str, path: Path, file_name: str, user: str, as_of=None) -> ImportRun:
+    """Dry-run the import of a saved upload. Keeps the file only if it can be applied.
+
+    as_of: the date of the data, for a file whose name carries none.
+    """
+    run = IMPORTERS[source](path=path, file_name=file_name, dry_run=True, started_by=user, as_of=as_of)
     if run.state == ImportRun.State.PREVIEW:
         run.stored_file = str(path)
         run.save(update_fields=["stored_file"])
@@ -68,7 +71,8 @@ def apply_preview(*, preview: ImportRun, user: str, allow_removals: bool = False
         raise ValueError("The stored file has changed since the preview. Upload the file again.")
     source = SOURCE_OF_KIND[preview.kind]
     options = {"allow_removals": allow_removals} if source == "cqc" else {}
-    run = IMPORTERS[source](path=path, file_name=preview.file_name, started_by=user, **options)
+    run = IMPORTERS[source](path=path, file_name=preview.file_name, started_by=user, as_of=preview.data_as_of,
+                            **options)
     if run.state == ImportRun.State.SUCCEEDED:
         preview.state = ImportRun.State.APPLIED
         preview.stored_file = ""

@@ -4,6 +4,7 @@ from django import template
 from django.utils import timezone
 
 from providers.dspt_status import PlainStatus
+from providers.services.formats import phone_link as _phone_link
 
 register = template.Library()
 
@@ -15,6 +16,7 @@ STYLE = {
     "not_met": ("red", "cross"),
     "out_of_date": ("orange", "warning"),
     "not_published": ("grey", "dash"),
+    "unknown": ("white", "question"),
     "not_found": ("white", "question"),
 }
 
@@ -30,6 +32,12 @@ def status_tag(status: PlainStatus, size: str = ""):
 def plain_status_of(location, today=None):
     """{% plain_status_of location today as status %}"""
     return location.dspt_status(today or timezone.localdate())
+
+
+@register.filter
+def phone_link(phone: str) -> str:
+    """'0151 000 0000' -> 'tel:+441510000000' (a link a phone can call), or '' if it is not a number."""
+    return _phone_link(phone)
 
 
 @register.filter

@@ -48,7 +48,7 @@ def drop_column(name):
 
 def main():
     rejected, accepted = HERE / "rejected", HERE / "accepted"
-    for folder in (rejected, accepted):
+    for folder in (rejected, accepted, HERE / "kept"):
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir()
     cqc_text = CQC_CSV.read_text(encoding="utf-8")
@@ -63,7 +63,6 @@ def main():
         "cqc_renamed_column.csv": cqc_text.replace("Location Postal Code", "Location Postcode", 1).encode(),
         "cqc_missing_column.csv": edited(CQC_CSV, drop_column("Provider Name")).encode(),
         "cqc_duplicate_ids.csv": edited(CQC_CSV, lambda h, r, t: t.append(list(r[3]))).encode(),
-        "cqc_formula.csv": edited(CQC_CSV, lambda h, r, t: r[0].__setitem__(col(h, "Location Name"), '=HYPERLINK("http://evil.example","Click me")')).encode(),
         "cqc_bad_postcode.csv": edited(CQC_CSV, lambda h, r, t: r[2].__setitem__(col(h, "Location Postal Code"), "L8 1AAA")).encode(),
         "cqc_bad_coordinates.csv": edited(CQC_CSV, lambda h, r, t: r[4].__setitem__(col(h, "Location Longitude"), "200")).encode(),
         "cqc_blank_id.csv": edited(CQC_CSV, lambda h, r, t: r[5].__setitem__(col(h, "Location ID"), "")).encode(),
@@ -79,8 +78,6 @@ def main():
         "dspt_wrong_encoding.csv": dspt_text.replace("CAFÉ", "CAF\u00c9").encode("latin-1"),
         "dspt_renamed_status.csv": dspt_text.replace(",Status,", ",State,", 1).encode(),
         "dspt_duplicate_codes.csv": edited(DSPT_CSV, lambda h, r, t: t.append(list(r[0]))).encode(),
-        "dspt_formula.csv": edited(DSPT_CSV, lambda h, r, t: r[1].__setitem__(1, "@SUM(1+1)*cmd|' /C calc'!A0")).encode(),
-        "dspt_bad_status.csv": edited(DSPT_CSV, lambda h, r, t: r[2].__setitem__(2, "25/26 Standards Brilliant")).encode(),
         "dspt_bad_date.csv": edited(DSPT_CSV, lambda h, r, t: r[3].__setitem__(3, "31/02/2026")).encode(),
         "dspt_binary.csv": b"\x00\xff" * 300,
         "dspt_empty.csv": b"",
@@ -88,6 +85,15 @@ def main():
     }
     for name, content in files.items():
         (rejected / name).write_bytes(content)
+
+    # Odd but readable values that the import keeps as data (docs/import-policy.md).
+    kept = {
+        "cqc_formula.csv": edited(CQC_CSV, lambda h, r, t: r[0].__setitem__(col(h, "Location Name"), '=HYPERLINK("http://evil.example","Click me")')).encode(),
+        "dspt_formula.csv": edited(DSPT_CSV, lambda h, r, t: r[1].__setitem__(1, "@SUM(1+1)*cmd|' /C calc'!A0")).encode(),
+        "dspt_bad_status.csv": edited(DSPT_CSV, lambda h, r, t: r[2].__setitem__(2, "25/26 Standards Brilliant")).encode(),
+    }
+    for name, content in kept.items():
+        (HERE / "kept" / name).write_bytes(content)
 
     good = {
         "cqc_bom.csv": "\ufeff" + cqc_text,
