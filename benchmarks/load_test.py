@@ -44,7 +44,7 @@ def app_environment() -> dict:
         "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": HOST,
         "SECURE_SSL_REDIRECT": "0", "SECURE_HSTS_SECONDS": "0",
         "EMBEDDED_DATABASE_NAME": os.environ.get("EMBEDDED_DATABASE_NAME", "dsptlookup_bench"),
-        "LOG_LEVEL": "ERROR",
+        "LOG_LEVEL": "ERROR", "DJANGO_SETTINGS_MODULE": "benchmarks.bench_settings",
     })
     return env
 
@@ -89,9 +89,19 @@ def start_server(env: dict, port: int, workers: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not start: " + server.stderr.read().decode()[-2000:])
 
 
-def drive_with_wrk(port: int, path: str, seconds: int, connections: int) -> dict:
+def etag_of(port: int, path: str) -> str:
+    connection = http.client.HTTPConnection(HOST, port, timeout=10)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    response.read()
+    return response.getheader("ETag", "")
+
+
+def drive_with_wrk(port: int, path: str, seconds: int, connections: int, headers: dict) -> dict:
+    header_args = [arg for name, value in headers.items() for arg in ("-H", f"{name}: {value}")]
     result = subprocess.run(
-        ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency", f"http://{HOST}:{port}{path}"],
+        ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency", *header_args,
+         f"http://{HOST}:{port}{path}"],
         capture_output=True, text=True, timeout=seconds + 60,
     )
     out = result.stdout
@@ -109,7 +119,7 @@ def drive_with_wrk(port: int, path: str, seconds: int, connections: int) -> dict
             "errors": errors, "p50": ms("50"), "p95": ms("90")}
 
 
-def drive_with_python(port: int, path: str, seconds: int, connections: int) -> dict:
+def drive_with_python(port: int, path: str, seconds: int, connections: int, headers: dict) -> dict:
     """Keep-alive connections in threads, each stopping at the deadline."""
     latencies: list[float] = []
     errors = [0]
@@ -122,7 +132,7 @@ def drive_with_python(port: int, path: str, seconds: int, connections: int) -> d
         while time.monotonic() < deadline and len(mine) < 100_000:
             started = time.perf_counter()
             try:
-                connection.request("GET", path)
+                connection.request("GET", path, headers=headers)
                 response = connection.getresponse()
                 response.read()
                 if response.status >= 400:
@@ -172,7 +182,11 @@ def main() -> None:
         "search, misspelt name": "/search/?q=wilow+cotage",
         "service page": f"/services/{service_id}/",
         "Easy Read service page": f"/services/{service_id}/easy-read/",
-        "badge": f"/services/{service_id}/badge.svg",
+        "badge SVG": f"/services/{service_id}/badge.svg",
+        "badge SVG, revalidated": (f"/services/{service_id}/badge.svg", "If-None-Match"),
+        "badge PNG": f"/services/{service_id}/badge.png",
+        "badge PNG, revalidated": (f"/services/{service_id}/badge.png", "If-None-Match"),
+        "bare Django view (floor)": "/bare/",
         "API search": "/api/v1/services?q=willow",
     }
     try:
@@ -180,7 +194,11 @@ def main() -> None:
               f"{args.connections} connections for {seconds}s per page type\n")
         print(f"{'page type':<26} {'requests/s':>11} {'requests':>9} {'errors':>7} {'p50 ms':>8} {'p90/p95 ms':>11}")
         for label, path in scenarios.items():
-            figures = drive(port, path, seconds, args.connections)
+            headers = {}
+            if isinstance(path, tuple):  # a revalidation: the client already has this version (304 Not Modified)
+                path, header = path
+                headers[header] = etag_of(port, path)
+            figures = drive(port, path, seconds, args.connections, headers)
             print(f"{label:<26} {figures['rps']:>11.1f} {figures['requests']:>9} {figures['errors']:>7} "
                   f"{figures['p50']:>8.1f} {figures['p95']:>11.1f}", flush=True)
         if tool == "wrk":

@@ -4,20 +4,23 @@ from collections import Counter
 
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, StreamingHttpResponse
+import segno
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
-from providers import status_text
+from providers import badges, status_text
 from providers.dspt_status import ALL_STATUSES, current_until
 from providers.exports import csv_lines
 from providers.forms import AreaFilterForm, SearchForm
 from providers.models import DsptOrganisation, ImportRun, Location
 from providers.search import PAGE_SIZE, find_services
-from providers.templatetags.dspt import STYLE
 
 
 def home(request):
@@ -113,16 +116,8 @@ def _service_context(location_id: str) -> dict:
 
 def service(request, location_id):
     """One care service: its DSPT status in plain English, what it means, and what to ask."""
-    context = _service_context(location_id)
+    context = _share_context(request, location_id)
     context["switch"] = {"url": reverse("service_easy_read", args=[location_id]), "label": "Easy Read version of this page"}
-    page_url = request.build_absolute_uri(reverse("service", args=[location_id]))
-    context["page_url"] = page_url
-    context["badge_url"] = request.build_absolute_uri(reverse("badge", args=[location_id]))
-    context["badge_alt"] = badge_alt_text(context["location"], context["status"])
-    context["badge_snippet"] = format_html(
-        '<a href="{}"><img src="{}" alt="{}" width="320" height="72"></a>',
-        page_url, context["badge_url"], context["badge_alt"],
-    )
     return render(request, "providers/service.html", context)
 
 
@@ -272,36 +267,101 @@ def area_csv(request, slug):
     return response
 
 
-# --- Badge and link box for a provider's own website -------------------------------
+# --- Badge, poster and snippets for a care service's own website, emails and walls -----
 
-BADGE_COLOURS = {"meets": "#007f3b", "approaching": "#8a6d00", "not_met": "#d5281b", "out_of_date": "#b54600",
-                 "not_published": "#4c6272", "unknown": "#4c6272", "not_found": "#4c6272"}
 BADGE_MAX_AGE = 15 * 60  # seconds: short, so a new result shows soon
 
 
-def badge_alt_text(location, status) -> str:
-    assessment = location.current_dspt_assessment
-    year = f" ({assessment.year_label})" if status.is_current and assessment and assessment.year_label else ""
-    return f"{location.name}: {status.label}{year}. Data Security and Protection Toolkit result from DSPT Lookup."
-
-
-def badge(request, location_id):
-    """/services/<id>/badge.svg: the live status as a small picture other websites can show."""
+def _badge_of(location_id: str) -> tuple[Location, badges.Badge]:
     location = Location.objects.with_dspt_status().filter(cqc_location_id=location_id).first()
     if location is None:
         raise Http404("No such care service")
-    today = timezone.localdate()
-    status = location.dspt_status(today)
-    assessment = location.current_dspt_assessment
-    icon = STYLE[status.code][1]
-    context = {
-        "status": status, "icon": icon, "colour": BADGE_COLOURS[status.code], "as_of": today,
-        "year": assessment.year_label if status.is_current and assessment else "",
-        "alt_text": badge_alt_text(location, status),
-    }
-    response = render(request, "providers/badge.svg", context, content_type="image/svg+xml; charset=utf-8")
-    response["Cache-Control"] = f"public, max-age={BADGE_MAX_AGE}"
-    response["Content-Security-Policy"] = "default-src 'none'"
+    return location, badges.badge_for(location)
+
+
+def _image_response(request, badge: badges.Badge, *, etag: str, render_body, content_type: str):
+    """An image a thousand websites embed: validators from the badge's data, 304s, CDN-friendly caching.
+
+    `render_body` is called only when the client does not already have this version.
+    """
+    last_modified = int(badge.changed_at.timestamp())  # HTTP dates have whole seconds
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if response is None:
+        response = HttpResponse(render_body(), content_type=content_type)
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    response["Cache-Control"] = f"public, max-age={BADGE_MAX_AGE}, s-maxage={BADGE_MAX_AGE}"
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     response["Cross-Origin-Resource-Policy"] = "cross-origin"
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def badge(request, location_id):
+    """/services/<id>/badge.svg: the live result as a picture other websites can show."""
+    _, live = _badge_of(location_id)
+    return _image_response(request, live, etag=f'"{live.version}-svg"', content_type="image/svg+xml; charset=utf-8",
+                           render_body=lambda: badges.render_svg(live))
+
+
+def badge_png(request, location_id, scale=1):
+    """/services/<id>/badge.png (and badge@2x.png): the same badge for email programs and letters."""
+    _, live = _badge_of(location_id)
+    return _image_response(request, live, etag=f'"{live.version}-png{scale}"', content_type="image/png",
+                           render_body=lambda: badges.render_png(live, scale=scale))
+
+
+def _share_context(request, location_id: str) -> dict:
+    """The service page's context plus the permanent links, badge images and a QR code."""
+    context = _service_context(location_id)
+    location = context["location"]
+    page_url = request.build_absolute_uri(reverse("service", args=[location_id]))
+    context.update(
+        page_url=page_url,
+        badge=badges.badge_for(location, today=context["today"]),
+        badge_url=request.build_absolute_uri(reverse("badge", args=[location_id])),
+        badge_png_url=request.build_absolute_uri(reverse("badge_png", args=[location_id])),
+        badge_png_2x_url=request.build_absolute_uri(reverse("badge_png_2x", args=[location_id])),
+        badge_alt=badges.alt_text(location),
+        qr_svg=_qr_svg(page_url, scale=4),
+    )
+    context["snippets"] = badges.snippets(context)
+    return context
+
+
+def _qr_svg(url: str, *, scale: int, sized: bool = False) -> str:
+    """A QR code to `url` as inline SVG, named for screen readers ('QR code for …').
+
+    sized: give its width and height (for a file to download); else CSS sizes it.
+    """
+    svg = segno.make(url, error="m").svg_inline(scale=scale, border=2, omitsize=not sized)
+    return mark_safe(svg.replace("<svg ", f'<svg role="img" aria-label="QR code for {escape(url)}" ', 1))
+
+
+def qr_code(request, location_id):
+    """/services/<id>/qr.svg: a QR code to the service's permanent page, for letters and leaflets."""
+    get_object_or_404(Location, cqc_location_id=location_id)
+    page_url = request.build_absolute_uri(reverse("service", args=[location_id]))
+    svg = _qr_svg(page_url, scale=8, sized=True).replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="dspt-lookup-{location_id}-qr.svg"'
+    return response
+
+
+def poster(request, location_id):
+    """/services/<id>/poster/: an A4 poster of the live result for the care service's building."""
+    return render(request, "providers/poster.html", _share_context(request, location_id))
+
+
+def poster_easy_read(request, location_id):
+    """/services/<id>/poster/easy-read/: the Easy Read poster, with the result's picture."""
+    context = _share_context(request, location_id)
+    published = context["assessment"].published_on if context["assessment"] else None
+    context["published_words"] = f"{published.day} {published:%B %Y}" if published else ""
+    return render(request, "providers/poster_easy_read.html", context)
+
+
+def for_care_services(request):
+    """/for-care-services/: how a care service shows its result, and publishes or renews its DSPT."""
+    return render(request, "pages/for_care_services.html", {"statuses": [
+        (status, status_text.MEANING[status.code][0]) for status in ALL_STATUSES]})

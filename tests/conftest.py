@@ -1,5 +1,6 @@
 """Shared test set-up. Every test runs against real PostgreSQL (embedded, or DATABASE_URL)."""
 
+import os
 import shutil
 from pathlib import Path
 
@@ -57,3 +58,46 @@ def sample_loaded(db):
 
     assert import_cqc_file(path=SAMPLE_ODS).state == "succeeded"
     assert import_dspt_file(path=SAMPLE_DSPT).state == "succeeded"
+
+
+# --- Browser tests (tests/test_browser*.py): Debian's Chromium through Playwright ---------
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop; the Django calls in these tests are
+    # plain test set-up, so allow them.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
+
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def site(live_server, settings):
+    """The live app with the sample data, serving plain (unhashed) static files."""
+    from providers.services.cqc_import import import_cqc_file
+    from providers.services.dspt_import import import_dspt_file
+
+    settings.STORAGES = {**settings.STORAGES,
+                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    settings.SECURE_SSL_REDIRECT = False
+    import_cqc_file(path=SAMPLE_ODS)
+    import_dspt_file(path=SAMPLE_DSPT)
+    return live_server.url
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    yield page
+    context.close()

@@ -21,6 +21,7 @@ CASES = {
 
 
 def make_service(code, name="Badge Test Home"):
+    """A care service whose plain status is `code` from 1 July 2026 to 30 June 2027."""
     if code == "not_found":
         return LocationFactory(name=name, ods_code="")
     status, year = CASES[code]
@@ -48,13 +49,75 @@ def test_badge_for_each_status(client, status, settings):
         assert "2025-26" in svg
 
 
-def test_badge_headers_allow_embedding_and_short_caching(client):
+@pytest.mark.parametrize("name", ["badge", "badge_png", "badge_png_2x"])
+def test_badge_headers_allow_embedding_and_short_caching(client, name):
     location = make_service("meets")
-    response = client.get(reverse("badge", args=[location.cqc_location_id]))
-    assert response["Cache-Control"] == "public, max-age=900"
-    assert response["Content-Security-Policy"] == "default-src 'none'"
+    response = client.get(reverse(name, args=[location.cqc_location_id]))
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "public, max-age=900, s-maxage=900"
+    assert response["Content-Security-Policy"].startswith("default-src 'none'")
     assert response["Cross-Origin-Resource-Policy"] == "cross-origin"
-    assert "<script" not in response.content.decode()
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response.cookies == {} and "Cookie" not in response.get("Vary", "")
+    assert b"<script" not in response.content
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def test_png_badges_for_email_are_the_svg_drawn(client):
+    location = make_service("approaching")
+    one = client.get(reverse("badge_png", args=[location.cqc_location_id]))
+    two = client.get(reverse("badge_png_2x", args=[location.cqc_location_id]))
+    assert one["Content-Type"] == two["Content-Type"] == "image/png"
+    assert png_size(one.content) == (360, 88) and png_size(two.content) == (720, 176)
+    svg = client.get(reverse("badge", args=[location.cqc_location_id]))
+    version = svg["ETag"].strip('"').rsplit("-", 1)[0]
+    assert one["ETag"] == f'"{version}-png1"' and two["ETag"] == f'"{version}-png2"'
+
+
+def test_badges_revalidate_with_304_until_the_result_changes(client):
+    location = make_service("meets")
+    for name in ("badge", "badge_png"):
+        url = reverse(name, args=[location.cqc_location_id])
+        first = client.get(url)
+        assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+        assert client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
+    before = client.get(reverse("badge", args=[location.cqc_location_id]))
+    location.refresh_from_db()
+    assessment = location.dspt_organisation.current_assessment
+    assessment.status = "not_met"
+    assessment.save()
+    location.dspt_organisation.save()  # as an import does: the organisation's updated_at moves on
+    after = client.get(reverse("badge", args=[location.cqc_location_id]), HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200 and after["ETag"] != before["ETag"]
+    assert ">Does not meet the standard<" in after.content.decode()
+
+
+def test_a_result_that_lapses_changes_the_badge_on_1_july(client):
+    from unittest import mock
+
+    location = make_service("meets")  # a 2025-26 result: counts until 30 June 2027
+    url = reverse("badge", args=[location.cqc_location_id])
+    with mock.patch("django.utils.timezone.localdate", return_value=dt.date(2027, 6, 30)):
+        june = client.get(url)
+    with mock.patch("django.utils.timezone.localdate", return_value=dt.date(2027, 7, 1)):
+        july = client.get(url, HTTP_IF_NONE_MATCH=june["ETag"], HTTP_IF_MODIFIED_SINCE=june["Last-Modified"])
+    assert july.status_code == 200 and ">Out of date<" in july.content.decode()
+    assert july["Last-Modified"] == "Wed, 30 Jun 2027 23:00:00 GMT"  # midnight on 1 July in London (BST)
+
+
+def test_closed_and_dormant_services_say_so_instead_of_a_result(client):
+    closed = make_service("meets", name="Closed Home")
+    closed.deregistered_on = dt.date(2025, 1, 1)
+    closed.save()
+    svg = client.get(reverse("badge", args=[closed.cqc_location_id])).content.decode()
+    assert ">No longer registered with CQC<" in svg and "Meets the standard" not in svg
+    asleep = LocationFactory(name="Sleeping Home", dormant=True)
+    svg = client.get(reverse("badge", args=[asleep.cqc_location_id])).content.decode()
+    assert ">Not providing care just now<" in svg
 
 
 def test_badge_escapes_imported_names(client):
@@ -75,4 +138,28 @@ def test_service_page_has_link_box_and_badge_snippet(client):
     snippet = re.search(r'<textarea[^>]*id="badge-code"[^>]*>(.*?)</textarea>', html, re.S).group(1)
     # Shown escaped once for the textarea; the copied code has a correctly escaped alt text.
     assert snippet.startswith(f"&lt;a href=&quot;{page_url}&quot;&gt;&lt;img src=&quot;{page_url}badge.svg&quot;")
-    assert "alt=&quot;Quote &amp;quot;Test&amp;quot; Home: Meets the standard" in snippet
+    # The alt text names the service and says the result is live; it never fixes today's result.
+    assert ("alt=&quot;Quote &amp;quot;Test&amp;quot; Home: live Data Security and Protection Toolkit (DSPT) "
+            "result, from DSPT Lookup&quot;") in snippet
+    assert "Meets the standard" not in snippet
+    email = re.search(r'<textarea[^>]*id="email-code"[^>]*>(.*?)</textarea>', html, re.S).group(1)
+    assert f"src=&quot;{page_url}badge@2x.png&quot;" in email and f"&gt;{page_url}&lt;/a&gt;" in email
+    letter = re.search(r'<textarea[^>]*id="letter-text"[^>]*>(.*?)</textarea>', html, re.S).group(1)
+    assert page_url in letter and "Meets" not in letter
+    assert f'href="/services/{location.cqc_location_id}/poster/"' in html
+    assert 'href="/for-care-services/"' in html
+
+
+def test_the_poster_has_the_live_result_dates_and_a_named_qr_code(client):
+    location = make_service("meets", name="Poster & Home")
+    html = client.get(reverse("poster", args=[location.cqc_location_id])).content.decode()
+    page_url = f"http://testserver/services/{location.cqc_location_id}/"
+    assert "Poster &amp; Home" in html and "Meets the standard" in html
+    assert "Published on" in html and "1 June 2022" in html
+    assert "Counts until" in html and "30 June 2027" in html
+    assert f'role="img" aria-label="QR code for {page_url}"' in html
+    assert f"This result is live at<br><strong class=\"app-poster__url\">{page_url}</strong>" in html
+    easy = client.get(reverse("poster_easy_read", args=[location.cqc_location_id])).content.decode()
+    assert "Our check result is: Meets the standard." in easy and "images/easy-read/tick" in easy
+    qr = client.get(reverse("qr_code", args=[location.cqc_location_id]))
+    assert qr["Content-Type"].startswith("image/svg+xml") and b'aria-label="QR code for' in qr.content

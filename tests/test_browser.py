@@ -5,72 +5,16 @@ Needs /usr/bin/chromium (`.ci/run` installs it). Without it these tests are
 skipped, unless REQUIRE_BROWSER=1 is set, when they fail instead.
 """
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+from tests.browser_support import axe_violations, skip_without_chromium
 
-if not CHROMIUM.exists() and os.environ.get("REQUIRE_BROWSER") != "1":
-    pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)", allow_module_level=True)
+skip_without_chromium()
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop; the Django calls in these tests are
-    # plain test set-up, so allow them.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            yield browser
-            browser.close()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
-@pytest.fixture
-def site(live_server, settings):
-    """The live app with the sample data, serving plain (unhashed) static files."""
-    from providers.services.cqc_import import import_cqc_file
-    from providers.services.dspt_import import import_dspt_file
-    from tests.conftest import SAMPLE_DSPT, SAMPLE_ODS
-
-    settings.STORAGES = {**settings.STORAGES,
-                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-    settings.SECURE_SSL_REDIRECT = False
-    import_cqc_file(path=SAMPLE_ODS)
-    import_dspt_file(path=SAMPLE_DSPT)
-    return live_server.url
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context()
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def axe_violations(page):
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])}× e.g. {v['nodes'][0]['target']})"
-        for v in results.response["violations"]
-    ]
-
 
 PUBLIC_PAGES = [
     "/", "/search/", "/search/?q=sunny+side", "/search/?q=l8+1aa", "/search/?q=qwxzv", "/search/?q=ZE2+9XX",
@@ -82,6 +26,7 @@ PUBLIC_PAGES = [
     "/easy-read/keeping-your-information-safe/",
     "/areas/", "/areas/leeds/", "/ods/AB1X/", "/ods/NOPE9/",
     "/about/", "/accessibility/", "/privacy/", "/no-such-page/",
+    "/for-care-services/", "/services/1-545611283/poster/", "/services/1-545611283/poster/easy-read/",
 ]
 
 

@@ -61,3 +61,11 @@ def test_static_files_are_served_by_whitenoise(client):
 def test_admin_needs_a_login(client):
     response = client.get("/admin/")
     assert response.status_code == 302 and "/admin/login/" in response.headers["Location"]
+
+
+@pytest.mark.django_db
+def test_every_page_links_to_the_page_for_care_services(client):
+    for url in ("/", "/about/", "/search/?q=x"):
+        assert 'href="/for-care-services/"' in client.get(url).content.decode()
+    html = client.get("/for-care-services/").content.decode()
+    assert 'href="https://www.dsptoolkit.nhs.uk/"' in html and "Better Security, Better Care" in html

@@ -53,3 +53,22 @@ def test_the_measure_can_fail():
     hard = ("Organisations must demonstrate compliance with the mandatory assertions of the "
             "Data Security and Protection Toolkit notwithstanding organisational complexity.")
     assert textstat.flesch_kincaid_grade(hard) > 6
+
+
+def page_words(client, url: str) -> str:
+    """The words a person reads in a page's main content (tags, scripts and styles removed)."""
+    import html
+    import re
+
+    body = client.get(url).content.decode()
+    main = re.search(r"<main.*?</main>", body, re.S).group(0)
+    main = re.sub(r"<(script|style|svg|textarea)\b.*?</\1>", " ", main, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", main)).split())
+
+
+@pytest.mark.django_db
+def test_the_page_for_care_services_is_plain_english(client):
+    words = page_words(client, "/for-care-services/")
+    assert "How to show your result" in words and "by 30 June" in words
+    assert textstat.flesch_kincaid_grade(words) <= 6, textstat.flesch_kincaid_grade(words)
+    assert textstat.flesch_reading_ease(words) >= 65, textstat.flesch_reading_ease(words)

@@ -341,6 +341,8 @@ def _apply_staging(job: ImportJob) -> None:
     run.changed = _update_locations(cursor, parsed.kind, run.preview)
     run.removed = _mark_removed(cursor, job)
     run.unchanged = parsed.kept - run.added - run.changed
+    cursor.execute(f"ANALYZE {LOCATIONS}")  # fresh statistics for the matching join
+    cursor.execute(f"ANALYZE {PROVIDERS}")
     rematch_locations()
 
 

@@ -1,0 +1,41 @@
+"""What the browser tests share: Debian's Chromium, axe, the artefacts folder.
+
+The fixtures (`browser`, `site`, `page`) are in tests/conftest.py.
+
+Needs /usr/bin/chromium (`.ci/run` installs it). Without it the browser tests
+are skipped, unless REQUIRE_BROWSER=1 is set, when they fail instead. Pictures
+a person should look at are saved under test-artefacts/ (see ARTEFACTS).
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+ARTEFACTS = Path(__file__).resolve().parent.parent / "test-artefacts"
+
+
+
+def skip_without_chromium() -> None:
+    """Call at the top of a browser test module: skips it when Chromium is missing (unless REQUIRE_BROWSER=1)."""
+    if not CHROMIUM.exists() and os.environ.get("REQUIRE_BROWSER") != "1":
+        pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)", allow_module_level=True)
+
+
+
+
+def axe_violations(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])}× e.g. {v['nodes'][0]['target']})"
+        for v in results.response["violations"]
+    ]
+
+
