@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -70,8 +70,13 @@ def search(request):
     context["filters_on"] = bool(form.is_bound and form.is_valid() and
                                  (form.cleaned_data["type"] or form.cleaned_data["status"]))
     context["querystring_without_page"] = _querystring_without_page(request)
-    template = "providers/search.html#results" if request.htmx else "providers/search.html"
-    return render(request, template, context)
+    # htmx asks for the results alone, except when it restores a page from history.
+    partial = request.htmx and not request.htmx.history_restore_request
+    response = render(request, "providers/search.html#results" if partial else "providers/search.html", context)
+    # The same address gives the whole page or the results alone: caches must keep them apart,
+    # or Back can show the bare results.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def _querystring_without_page(request) -> str:

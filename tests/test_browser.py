@@ -10,7 +10,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.browser_support import axe_violations, skip_without_chromium
+from tests.browser_support import axe_violations, page_without_scripts, skip_without_chromium
 
 skip_without_chromium()
 
@@ -142,3 +142,68 @@ def test_the_axe_check_can_fail(page):
     page.set_content("<html><body><img src='x.png'><a href='#'></a></body></html>")
     found = " ".join(axe_violations(page))
     assert "image-alt" in found and "html-has-lang" in found
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["JavaScript on", "JavaScript off"])
+def test_no_page_is_wider_than_a_phone(site, browser, javascript):
+    """At 320, 375 and 390 px no page scrolls sideways. A screenshot of each page type at 390 px is saved."""
+    from tests.browser_support import ARTEFACTS
+
+    folder = ARTEFACTS / "pages-390" / ("js-on" if javascript else "js-off")
+    folder.mkdir(parents=True, exist_ok=True)
+    too_wide = {}
+    for width in (320, 375, 390):
+        context = browser.new_context(java_script_enabled=javascript, viewport={"width": width, "height": 800})
+        page = context.new_page()
+        for path in PUBLIC_PAGES:
+            page.goto(site + path)
+            page.wait_for_load_state("load")
+            scroll = page.evaluate("document.documentElement.scrollWidth")
+            if scroll > width:
+                too_wide[f"{path} at {width}px"] = scroll
+            if width == 390:
+                name = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-")[:60] or "home"
+                page.screenshot(path=folder / f"{name}.png", full_page=True)
+        context.close()
+    assert not too_wide, too_wide
+
+
+def test_the_header_menu_folds_into_more_on_a_phone(site, browser):
+    context = browser.new_context(viewport={"width": 320, "height": 700})
+    page = context.new_page()
+    page.goto(site + "/")
+    toggle = page.locator("#toggle-menu")
+    assert toggle.is_visible()
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "true"
+    assert page.locator(".nhsuk-header__menu-list a", has_text="About this service").is_visible()
+    assert axe_violations(page) == []
+    context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_every_public_page_passes_axe_at_phone_and_desktop_width_with_javascript_off(site, browser, width):
+    context, page = page_without_scripts(browser, width=width)
+    failures = {}
+    for path in PUBLIC_PAGES:
+        page.goto(site + path)
+        found = axe_violations(page)
+        if found:
+            failures[path] = found
+    context.close()
+    assert not failures, failures
+
+
+def test_every_public_page_passes_axe_at_phone_width_with_javascript_on(site, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 900})
+    page = context.new_page()
+    failures = {}
+    for path in PUBLIC_PAGES:
+        page.goto(site + path)
+        page.wait_for_load_state("networkidle")
+        assert "js-enabled" in page.evaluate("document.body.className")
+        found = axe_violations(page)
+        if found:
+            failures[path] = found
+    context.close()
+    assert not failures, failures
