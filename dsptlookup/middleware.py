@@ -6,7 +6,7 @@ import logging
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.template.loader import render_to_string
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +26,25 @@ class ContentSecurityPolicyMiddleware:
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+class JunkPathMiddleware:
+    """A path with a NUL byte or another control character names no page: 404, never 500.
+
+    PostgreSQL cannot hold a NUL in text, so such a path would otherwise fail
+    deep in a query. The API answers in JSON; every other path gets the
+    friendly "page not found".
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any(ord(character) < 32 or ord(character) == 127 for character in request.path):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"error": "No such address."}, status=404)
+            raise Http404("No such page")
+        return self.get_response(request)
 
 
 class DatabaseUnavailableMiddleware:

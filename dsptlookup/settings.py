@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "dsptlookup.middleware.JunkPathMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -169,6 +170,8 @@ IMPORT_UPLOAD_MAX_BYTES = int(os.environ.get("IMPORT_UPLOAD_MAX_BYTES", 100 * 10
 # A readable file imports without the rows it cannot read, listing each one;
 # more than this share of rows set aside rejects the whole file
 # (docs/import-policy.md).
+# The official DSPT record of an organisation, by its ODS code.
+DSPT_ORGANISATION_URL = os.environ.get("DSPT_ORGANISATION_URL", "https://www.dsptoolkit.nhs.uk/OrganisationSearch/{code}")
 IMPORT_MAX_BAD_ROWS_PERCENT = float(os.environ.get("IMPORT_MAX_BAD_ROWS_PERCENT", "1"))
 
 # --- Security ---------------------------------------------------------------

@@ -72,9 +72,9 @@ def badge_for(location, *, today: dt.date | None = None) -> Badge:
         code, label, icon = "dormant", "Not providing care just now", "dash"
     year = assessment.year_label if assessment and status.is_current else ""
     detail = f"{year} result · live from DSPT Lookup" if year and code == status.code else "Live result from DSPT Lookup"
-    title = f"{location.name}: {label}{f' ({year})' if year and code == status.code else ''}. " \
+    title = f"{location.display_name}: {label}{f' ({year})' if year and code == status.code else ''}. " \
             "Data Security and Protection Toolkit result, live from DSPT Lookup."
-    return Badge(service_name=location.name, code=code, label=label, detail=detail, icon=icon,
+    return Badge(service_name=location.display_name, code=code, label=label, detail=detail, icon=icon,
                  colour=COLOURS[code], title=title, changed_at=_changed_at(location, assessment, today))
 
 
@@ -94,7 +94,7 @@ def _changed_at(location, assessment, today: dt.date) -> dt.datetime:
 
 def alt_text(location) -> str:
     """The alt text in a copied snippet. It must stay true after the result changes, so it names no result."""
-    return f"{location.name}: live Data Security and Protection Toolkit (DSPT) result, from DSPT Lookup"
+    return f"{location.display_name}: live Data Security and Protection Toolkit (DSPT) result, from DSPT Lookup"
 
 
 def render_svg(badge: Badge) -> str:
@@ -128,6 +128,6 @@ def snippets(context: dict) -> dict[str, str]:
         '<a href="{}"><img src="{}" alt="{}" width="{}" height="{}"></a><br>'
         'See our live data security check (DSPT) result: <a href="{}">{}</a>',
         page, context["badge_png_2x_url"], alt, WIDTH, HEIGHT, page, page)
-    letter = (f"{context['location'].name} publishes a yearly data security check, the Data Security and "
+    letter = (f"{context['location'].display_name} publishes a yearly data security check, the Data Security and "
               f"Protection Toolkit (DSPT). You can see our live result at {page} or by scanning the QR code.")
     return {"website": website, "email": email, "letter": letter}

@@ -56,7 +56,7 @@ MEETS = PlainStatus("meets", "Meets the standard", "This service has a current c
 WORKING_TOWARDS = PlainStatus("approaching", "Working towards the standard", "This service has a current check. It does not meet the standard yet, but it has a plan to get there.", True)
 DOES_NOT_MEET = PlainStatus("not_met", "Does not meet the standard", "This service has a current check. It says it does not meet the standard for keeping information safe.", True)
 OUT_OF_DATE = PlainStatus("out_of_date", "Out of date", "This service's last check is too old to count. It should have done a new one.", False)
-NOT_PUBLISHED_STATUS = PlainStatus("not_published", "No current check published", "This service is in the DSPT list, but it has not published a current check.", False)
+NOT_PUBLISHED_STATUS = PlainStatus("not_published", "No current check published", "This service should do the check every year, but it has not shared a check that is up to date.", False)
 NOT_FOUND = PlainStatus("not_found", "No record found", "We could not find this service in the DSPT data.", False)
 UNKNOWN = PlainStatus("unknown", "Result we cannot explain", "We cannot say what this result means. Its words are shown as they were published.", False)
 

@@ -10,7 +10,7 @@ CATEGORY_CHOICES = [
     ("home_care", "Home care"),
     ("other", "Other care services"),
 ]
-STATUS_CHOICES = [("", "Any DSPT result")] + [(s.code, s.label) for s in ALL_STATUSES]
+STATUS_CHOICES = [("", "Any result")] + [(s.code, s.label) for s in ALL_STATUSES]
 MAX_QUERY_LENGTH = 200
 
 
@@ -23,7 +23,7 @@ class SearchForm(forms.Form):
         error_messages={"max_length": f"Search text must be {MAX_QUERY_LENGTH} characters or fewer"},
     )
     type = forms.ChoiceField(label="Type of care service", choices=CATEGORY_CHOICES, required=False)
-    status = forms.ChoiceField(label="DSPT result", choices=STATUS_CHOICES, required=False)
+    status = forms.ChoiceField(label="Data security check result", choices=STATUS_CHOICES, required=False)
 
     def clean_q(self):
         # Collapse spaces and drop control characters people paste by accident.

@@ -294,6 +294,11 @@ class Location(models.Model):
         return self.deregistered_on is None
 
     @property
+    def display_name(self) -> str:
+        """The name as published, or in title case when the source wrote it all in capitals."""
+        return readable_name(self.name)
+
+    @property
     def address_lines(self) -> list[str]:
         parts = [self.address_line_1, self.address_line_2, self.town, self.county, self.postcode]
         return [p for p in parts if p]
@@ -315,6 +320,23 @@ class Location(models.Model):
     @property
     def cqc_url(self) -> str:
         return f"https://www.cqc.org.uk/location/{self.cqc_location_id}"
+
+
+# Words kept in capitals when a name written all in capitals is put in title case.
+_KEEP_CAPITALS = {"NHS", "CQC", "UK", "LTD", "PLC", "CIC", "LLP", "GP", "ICB", "CCG", "II", "III", "IV"}
+
+
+def readable_name(name: str) -> str:
+    """'SUNNY SIDE CARE HOME' -> 'Sunny Side Care Home'; "ST JOSEPH'S" -> "St Joseph's". Mixed case is kept."""
+    if not name or not name.isupper():
+        return name
+
+    def word(text: str) -> str:
+        if text.upper() in _KEEP_CAPITALS:
+            return "Ltd" if text.upper() == "LTD" else text
+        return "-".join(part[:1] + part[1:].lower() for part in text.split("-"))
+
+    return " ".join(word(w) for w in name.split(" "))
 
 
 class Postcode(models.Model):

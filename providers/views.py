@@ -10,7 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.conf import settings
 from django.utils.http import http_date
+from urllib.parse import quote, urlsplit
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
@@ -123,7 +125,22 @@ def service(request, location_id):
     """One care service: its DSPT status in plain English, what it means, and what to ask."""
     context = _share_context(request, location_id)
     context["switch"] = {"url": reverse("service_easy_read", args=[location_id]), "label": "Easy Read version of this page"}
+    if context["organisation"]:
+        context["dspt_record_url"] = settings.DSPT_ORGANISATION_URL.format(code=quote(context["organisation"].ods_code))
+    context["website_url"] = _web_address(context["location"].website)
     return render(request, "providers/service.html", context)
+
+
+def _web_address(text: str) -> str:
+    """A care service's website as a link we can safely show ('www.x.org' -> 'https://www.x.org'), or ''."""
+    text = (text or "").strip()
+    if not text or " " in text:
+        return ""
+    if not text.lower().startswith(("http://", "https://")):
+        text = "https://" + text
+    parts = urlsplit(text)
+    good = parts.scheme in ("http", "https") and "." in parts.hostname if parts.hostname else False
+    return text if good and text.isprintable() else ""
 
 
 def service_easy_read(request, location_id):

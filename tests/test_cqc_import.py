@@ -122,7 +122,7 @@ def test_directory_csv_updates_but_keeps_what_only_active_locations_gives():
     assert run.skipped_reasons == {"not adult social care (Dentist)": 1}
     home = Location.objects.get(cqc_location_id="1-545611283")
     assert home.ods_code == "VLLWV" and home.latitude == pytest.approx(53.3899)  # kept
-    assert home.phone == "0151 000 0000"  # updated from the directory, its leading zero restored
+    assert home.phone == "01510000000"  # updated from the directory, its leading zero restored
     assert home.service_types == ["Care home service without nursing"]
     helping = Location.objects.get(cqc_location_id="1-10553191017")
     assert helping.category == Location.Category.HOME_CARE

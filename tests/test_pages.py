@@ -44,7 +44,7 @@ def test_security_headers(client):
 
 def test_home_page_says_what_data_we_hold(client, sample_loaded):
     html = client.get("/").content.decode()
-    assert "We hold 26 care services and 25 organisations from the DSPT." in html
+    assert "You can look up 26 care services in England." in html  # plain words, no jargon
 
 
 def test_static_files_are_served_by_whitenoise(client):
@@ -69,3 +69,29 @@ def test_every_page_links_to_the_page_for_care_services(client):
         assert 'href="/for-care-services/"' in client.get(url).content.decode()
     html = client.get("/for-care-services/").content.decode()
     assert 'href="https://www.dsptoolkit.nhs.uk/"' in html and "Better Security, Better Care" in html
+
+
+@pytest.mark.parametrize("path", [
+    "/services/%00/", "/services/%00/easy-read/", "/services/%00/badge.svg", "/services/%00/badge.png",
+    "/services/abc%01def/poster/", "/ods/%00/", "/areas/%00/", "/guidance/%00/",
+])
+def test_junk_in_a_path_gives_the_friendly_404(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/services/%00", "/api/v1/ods/%00", "/api/v1/services/x%1fy"])
+def test_junk_in_an_api_path_gives_a_json_404(client, path):
+    response = client.get(path)
+    assert response.status_code == 404 and response.json() == {"error": "No such address."}
+
+
+def test_search_results_vary_by_htmx_request(client):
+    full = client.get("/search/?q=sunny")
+    partial = client.get("/search/?q=sunny", HTTP_HX_REQUEST="true")
+    assert "HX-Request" in full["Vary"] and "HX-Request" in partial["Vary"]
+    assert "<header" in full.content.decode() and "<header" not in partial.content.decode()
+    assert "<title>" in partial.content.decode()  # htmx sets the tab's title from it
+    restore = client.get("/search/?q=sunny", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    assert "<header" in restore.content.decode()  # Back into htmx history gets the whole page

@@ -114,9 +114,11 @@ def test_real_phone_numbers_get_their_leading_zero_back():
     numbers = [r["mainPhoneNumber"] for r in real_rows(DEVON_API) if r["mainPhoneNumber"].strip()]
     assert len(numbers) == 716 and not any(n.startswith("0") for n in numbers)
     tidied = [formats.parse_phone(n) for n in numbers]
-    assert sum(t.startswith("0") for t in tidied) == 713  # three are not UK numbers even with a 0: kept as written
-    assert formats.parse_phone("1392491261") == "01392 491261"
-    assert formats.phone_link("01392 491261") == "tel:+441392491261"
+    assert sum(t.startswith("0") for t in tidied) == 715  # one has 11 digits without its zero: kept as written
+    assert sum(formats.phone_display(t) != t for t in tidied) == 713  # 713 are real UK numbers, shown grouped
+    assert formats.parse_phone("1392491261") == "01392491261"
+    assert formats.phone_display("01392491261") == "01392 491261"
+    assert formats.phone_link("01392491261") == "tel:+441392491261"
 
 
 def write_national_file(path: Path, *, count: int, bad_every: int) -> int:

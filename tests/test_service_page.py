@@ -51,7 +51,7 @@ def test_page_shows_the_right_words_for_each_status(client, status, year, publis
 
 
 def test_the_phone_number_is_a_link_a_phone_can_call(client):
-    location = LocationFactory(phone="0151 000 0000")
+    location = LocationFactory(phone="01510000000")
     assert '<a href="tel:+441510000000">0151 000 0000</a>' in page(client, location)
     odd = LocationFactory(phone="ask at reception")
     html = page(client, odd)
@@ -196,3 +196,32 @@ def test_ods_link_prefers_the_registered_service(client, db):
     LocationFactory(name="New Home", ods_code="VDUP1", cqc_location_id="1-222222222")
     response = client.get(reverse("by_ods_code", args=["VDUP1"]))
     assert response.headers["Location"] == reverse("service", args=["1-222222222"])
+
+
+def test_the_page_leads_with_what_a_family_needs(client):
+    organisation_with_status(ods_code="VLEAD", status="met", year_start=2025, published_on=dt.date(2026, 6, 1),
+                             status_text="25/26 Standards Met")
+    location = LocationFactory(name="SUNNY SIDE CARE HOME", ods_code="VLEAD", phone="01510000000",
+                               website="www.sunnyside.example")
+    rematch_locations()
+    html = page(client, location)
+    assert "<h1>Sunny Side Care Home</h1>" in html  # all capitals in the source: shown in title case
+    phone = html.index('href="tel:+441510000000"')
+    website = html.index('href="https://www.sunnyside.example"')
+    result = html.index('id="dspt-heading"')
+    professionals = html.index('id="professionals"')
+    assert phone < website < result < professionals  # contact details first, codes last
+    assert html.index("CQC location ID") > professionals
+    assert 'href="https://www.dsptoolkit.nhs.uk/OrganisationSearch/VLEAD"' in html
+    assert "Name as published" in html and "SUNNY SIDE CARE HOME" in html
+
+
+def test_a_website_that_is_not_a_web_address_is_not_a_link(client):
+    location = LocationFactory(website="javascript:alert(1)")
+    html = page(client, location)
+    assert 'href="javascript' not in html and 'href="https://javascript' not in html
+
+
+def test_a_dormant_service_says_so(client):
+    html = page(client, LocationFactory(dormant=True))
+    assert "not providing care at the moment" in html

@@ -4,7 +4,7 @@ from django import template
 from django.utils import timezone
 
 from providers.dspt_status import PlainStatus
-from providers.services.formats import phone_link as _phone_link
+from providers.services import formats
 
 register = template.Library()
 
@@ -37,7 +37,13 @@ def plain_status_of(location, today=None):
 @register.filter
 def phone_link(phone: str) -> str:
     """'0151 000 0000' -> 'tel:+441510000000' (a link a phone can call), or '' if it is not a number."""
-    return _phone_link(phone)
+    return formats.phone_link(phone)
+
+
+@register.filter
+def phone_display(phone: str) -> str:
+    """'01510000000' -> '0151 000 0000'."""
+    return formats.phone_display(phone)
 
 
 @register.filter
