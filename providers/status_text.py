@@ -46,18 +46,20 @@ MEANING = {
 
 EASY_READ = {
     "meets": [
-        ("tick", "This care service did its check."),
-        ("lock", "It says it keeps your information safe."),
+        ("list", "This care service did its check."),
+        ("tick", "It says it meets the standard."),
+        ("list", "The standard is a list of ways to keep information safe."),
         ("question", "You can still ask how it keeps your information safe."),
     ],
     "approaching": [
-        ("arrow", "This care service did most of its check."),
-        ("list", "It has a plan to do the rest."),
+        ("list", "This care service did most of its check."),
+        ("arrow", "It has a plan to do the rest."),
         ("question", "You can ask when the plan will be done."),
     ],
     "not_met": [
-        ("cross", "This care service did its check."),
-        ("warning", "It says it does not do everything it should."),
+        ("list", "This care service did its check."),
+        ("cross", "It says it does not meet the standard."),
+        ("list", "The standard is a list of ways to keep information safe."),
         ("question", "You can ask what it is doing to fix this."),
     ],
     "out_of_date": [
@@ -71,7 +73,7 @@ EASY_READ = {
     ],
     "unknown": [
         ("question", "We cannot say what this check result means."),
-        ("question", "You can ask the care service what it means."),
+        ("people", "You can ask the care service what it means."),
     ],
     "not_found": [
         ("search", "We could not find a check for this care service."),
@@ -79,6 +81,9 @@ EASY_READ = {
     ],
 }
 
+# What each Easy Read picture shows (for people who draw or check them). On
+# the pages the pictures are decoration: the sentence beside each one says
+# it all, so their text alternative is empty and screen readers skip them.
 EASY_READ_PICTURES = {
     "tick": "A green tick",
     "cross": "A red cross",
@@ -110,7 +115,7 @@ QUESTIONS = [
 
 EASY_READ_QUESTIONS = [
     ("folder", "What do you write down about me?"),
-    ("eye", "Why do you need it?"),
+    ("question", "Why do you need it?"),
     ("people", "Who else sees it?"),
     ("lock", "How do you keep it safe?"),
     ("computer", "Can I see it?"),

@@ -17,6 +17,7 @@ urlpatterns = [
     path("ods/<str:ods_code>/", views.by_ods_code, name="by_ods_code"),
     path("guidance/<slug:slug>/", views.guidance, name="guidance"),
     path("easy-read/", views.easy_read_home, name="easy_read_home"),
+    path("easy-read/search/", views.easy_read_search, name="easy_read_search"),
     path("easy-read/<slug:slug>/", views.easy_read_guidance, name="easy_read_guidance"),
     path("areas/", views.areas, name="areas"),
     path("areas/<slug:slug>/", views.area, name="area"),

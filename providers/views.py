@@ -57,6 +57,26 @@ def search(request):
 
     For htmx requests (results updating as you type) only the results partial is sent.
     """
+    context = _search_context(request)
+    # htmx asks for the results alone, except when it restores a page from history.
+    partial = request.htmx and not request.htmx.history_restore_request
+    response = render(request, "providers/search.html#results" if partial else "providers/search.html", context)
+    # The same address gives the whole page or the results alone: caches must keep them apart,
+    # or Back can show the bare results.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def easy_read_search(request):
+    """/easy-read/search/: the same search in Easy Read, leading to Easy Read service pages."""
+    context = _search_context(request)
+    context["switch"] = {"url": reverse("search") + (f"?{request.GET.urlencode()}" if request.GET else ""),
+                         "label": "Standard version of this page"}
+    return render(request, "easy_read/search.html", context)
+
+
+def _search_context(request) -> dict:
+    """Run the search the query string asks for; the page and its words are the caller's."""
     form = SearchForm(request.GET or None)
     context = {"form": form, "query": "", "page": None, "place": None, "postcode_unknown": False}
     if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
@@ -72,13 +92,7 @@ def search(request):
     context["filters_on"] = bool(form.is_bound and form.is_valid() and
                                  (form.cleaned_data["type"] or form.cleaned_data["status"]))
     context["querystring_without_page"] = _querystring_without_page(request)
-    # htmx asks for the results alone, except when it restores a page from history.
-    partial = request.htmx and not request.htmx.history_restore_request
-    response = render(request, "providers/search.html#results" if partial else "providers/search.html", context)
-    # The same address gives the whole page or the results alone: caches must keep them apart,
-    # or Back can show the bare results.
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return context
 
 
 def _querystring_without_page(request) -> str:

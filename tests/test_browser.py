@@ -27,6 +27,7 @@ PUBLIC_PAGES = [
     "/areas/", "/areas/leeds/", "/ods/AB1X/", "/ods/NOPE9/",
     "/about/", "/accessibility/", "/privacy/", "/no-such-page/",
     "/for-care-services/", "/services/1-545611283/poster/", "/services/1-545611283/poster/easy-read/",
+    "/easy-read/search/?q=sunny", "/easy-read/search/?q=qwxzv",
 ]
 
 

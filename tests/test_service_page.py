@@ -132,17 +132,22 @@ def test_easy_read_switch_both_ways(client):
     assert "app-easy-read" in easy
 
 
-def test_easy_read_pictures_have_text_alternatives(client):
-    organisation_with_status(ods_code="VER01")
+def test_easy_read_pictures_are_decoration_beside_sentences_that_say_it_all(client):
+    organisation_with_status(ods_code="VER01", status="not_met", year_start=2025, published_on=dt.date(2026, 6, 1))
     location = LocationFactory(ods_code="VER01")
     rematch_locations()
     html = page(client, location, easy_read=True)
-    images = re.findall(r"<img [^>]*>", html)
-    assert len(images) >= 6
-    for image in images:
-        alt = re.search(r'alt="([^"]*)"', image)
-        assert alt and alt.group(1).strip(), image
-    assert "This care service did its check." in html
+    lines = re.findall(r'<li class="app-easy-read-line"><img ([^>]*)><p>([^<]*)</p>', html)
+    assert len(lines) >= 6
+    for image, sentence in lines:
+        assert 'alt=""' in image and sentence.strip()  # screen readers read the sentence, not "A red cross"
+    pictures = {sentence: re.search(r"easy-read/(\w+)", image).group(1) for image, sentence in lines}
+    # The line about doing the check has a checklist; the result line has the result's picture.
+    assert pictures["This care service did its check."] == "list"
+    assert pictures["It says it does not meet the standard."] == "cross"
+    assert "The standard is a list of ways to keep information safe." in pictures  # hard word explained
+    assert "The Care Quality Commission checks care services." in pictures
+    assert "Does not meet the standard" in html  # the result in words
 
 
 @pytest.mark.parametrize("slug", ["what-is-the-dspt", "keeping-your-information-safe", "what-the-results-mean"])
@@ -225,3 +230,19 @@ def test_a_website_that_is_not_a_web_address_is_not_a_link(client):
 def test_a_dormant_service_says_so(client):
     html = page(client, LocationFactory(dormant=True))
     assert "not providing care at the moment" in html
+
+
+def test_easy_read_search_leads_to_easy_read_pages(client):
+    location = LocationFactory(name="Brambles Easy Home")
+    html = client.get("/easy-read/search/?q=brambles").content.decode()
+    assert f'href="/services/{location.cqc_location_id}/easy-read/"' in html
+    assert 'action="/easy-read/search/"' in html and "app-easy-read" in html
+    home = client.get("/easy-read/").content.decode()
+    assert 'action="/easy-read/search/"' in home
+
+
+def test_closed_and_dormant_services_say_so_in_easy_read(client):
+    closed = LocationFactory(deregistered_on=dt.date(2025, 1, 1))
+    assert "This care service is closed now." in page(client, closed, easy_read=True)
+    asleep = LocationFactory(dormant=True)
+    assert "This care service is not giving care at the moment." in page(client, asleep, easy_read=True)

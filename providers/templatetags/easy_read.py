@@ -7,5 +7,5 @@ register = template.Library()
 
 @register.inclusion_tag("components/easy_read_lines.html")
 def easy_read_lines(lines, pictures):
-    """lines: [(picture, sentence)]; pictures: {picture: text alternative}."""
-    return {"lines": [(picture, pictures[picture], sentence) for picture, sentence in lines]}
+    """lines: [(picture, sentence)]. The pictures are decoration (empty alt): each sentence says it all."""
+    return {"lines": [(picture, "", sentence) for picture, sentence in lines]}
