@@ -170,6 +170,10 @@ IMPORT_UPLOAD_MAX_BYTES = int(os.environ.get("IMPORT_UPLOAD_MAX_BYTES", 100 * 10
 # A readable file imports without the rows it cannot read, listing each one;
 # more than this share of rows set aside rejects the whole file
 # (docs/import-policy.md).
+# Where to email a note when a visitor reports a problem (optional; reports
+# are always kept in the admin). Email settings: Django's EMAIL_* defaults.
+PROBLEM_REPORT_EMAIL = os.environ.get("PROBLEM_REPORT_EMAIL", "")
+
 # The official DSPT record of an organisation, by its ODS code.
 DSPT_ORGANISATION_URL = os.environ.get("DSPT_ORGANISATION_URL", "https://www.dsptoolkit.nhs.uk/OrganisationSearch/{code}")
 IMPORT_MAX_BAD_ROWS_PERCENT = float(os.environ.get("IMPORT_MAX_BAD_ROWS_PERCENT", "1"))

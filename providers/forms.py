@@ -16,8 +16,8 @@ MAX_QUERY_LENGTH = 200
 
 class SearchForm(forms.Form):
     q = forms.CharField(
-        label="Search for a care service",
-        help_text="Type a name, a town or a postcode",
+        label="Care service name, town or postcode",
+        help_text="For example Sunny Side, Leeds or L8 1AA",
         required=False,
         max_length=MAX_QUERY_LENGTH,
         error_messages={"max_length": f"Search text must be {MAX_QUERY_LENGTH} characters or fewer"},
@@ -38,3 +38,37 @@ class AreaFilterForm(forms.Form):
         label="Sort by", required=False,
         choices=[("name", "Name"), ("status", "DSPT result"), ("type", "Type of service")],
     )
+
+
+class ProblemReportForm(forms.Form):
+    """'Something wrong on this page?': a few words, an optional email, and a trap for bots."""
+
+    message = forms.CharField(
+        label="What is wrong?", max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Do not include private information, like health details.",
+        error_messages={"required": "Tell us what is wrong",
+                        "max_length": "Use 2,000 characters or fewer"},
+    )
+    email = forms.EmailField(
+        label="Your email address (optional)", required=False,
+        help_text="Only if you would like a reply. We use it for nothing else.",
+        error_messages={"invalid": "Enter an email address like name@example.com, or leave it empty"},
+    )
+    # People never see this field; bots that fill in every field do. See ADR 0006.
+    nickname = forms.CharField(required=False, label="Leave this empty")
+    location_id = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    page = forms.CharField(required=False, max_length=300, widget=forms.HiddenInput)
+
+    def clean_message(self):
+        text = "".join(ch for ch in self.cleaned_data["message"] if ch.isprintable() or ch in "\n\t")
+        if not text.strip():
+            raise forms.ValidationError("Tell us what is wrong")
+        return text.strip()
+
+    def clean_page(self):
+        page = self.cleaned_data["page"]
+        return page if page.startswith("/") and page.isprintable() else ""
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.cleaned_data.get("nickname"))

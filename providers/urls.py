@@ -23,6 +23,8 @@ urlpatterns = [
     path("areas/<slug:slug>/", views.area, name="area"),
     path("areas/<slug:slug>.csv", views.area_csv, name="area_csv"),
     path("about/", views.about, name="about"),
+    path("contact/", views.contact, name="contact"),
+    path("contact/thank-you/", views.contact_thanks, name="contact_thanks"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
 ]

@@ -5,6 +5,7 @@ from collections import Counter
 from django.core.paginator import Paginator
 from django.db.models import Count
 import segno
+from django.core.cache import cache
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,9 +19,10 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
 from providers import badges, status_text
+from providers.services import problem_reports
 from providers.dspt_status import ALL_STATUSES, current_until
 from providers.exports import csv_lines
-from providers.forms import AreaFilterForm, SearchForm
+from providers.forms import AreaFilterForm, ProblemReportForm, SearchForm
 from providers.models import DsptOrganisation, ImportRun, Location
 from providers.search import PAGE_SIZE, find_services
 
@@ -142,6 +144,7 @@ def service(request, location_id):
     if context["organisation"]:
         context["dspt_record_url"] = settings.DSPT_ORGANISATION_URL.format(code=quote(context["organisation"].ods_code))
     context["website_url"] = _web_address(context["location"].website)
+    context["problem_form"] = ProblemReportForm()
     return render(request, "providers/service.html", context)
 
 
@@ -401,3 +404,42 @@ def for_care_services(request):
     """/for-care-services/: how a care service shows its result, and publishes or renews its DSPT."""
     return render(request, "pages/for_care_services.html", {"statuses": [
         (status, status_text.MEANING[status.code][0]) for status in ALL_STATUSES]})
+
+
+# --- Report a problem --------------------------------------------------------------
+
+REPORTS_PER_HOUR = 5
+
+
+def contact(request):
+    """/contact/: tell the people who run this service about a problem, or that our data is wrong.
+
+    Reports are stored for admins to read (nothing is emailed unless
+    PROBLEM_REPORT_EMAIL is set). Limited to a few an hour from one address;
+    a hidden field catches bots.
+    """
+    form = ProblemReportForm(request.POST or None, initial={"page": request.GET.get("page", "")[:300],
+                                                            "location_id": request.GET.get("service", "")[:20]})
+    if request.method == "POST" and form.is_valid():
+        if _too_many_reports(request):
+            form.add_error(None, "You have sent a lot of reports. Please try again in an hour.")
+        else:
+            if not form.is_bot:
+                problem_reports.save_report(**{k: form.cleaned_data[k] for k in ("message", "email", "page", "location_id")})
+            return redirect("contact_thanks")
+    return render(request, "pages/contact.html", {"form": form})
+
+
+def contact_thanks(request):
+    """What happens after someone reports a problem."""
+    return render(request, "pages/contact_thanks.html")
+
+
+def _too_many_reports(request) -> bool:
+    key = f"problem-reports:{request.META.get('REMOTE_ADDR', 'unknown')}"
+    if cache.add(key, 1, 60 * 60):
+        return False
+    try:
+        return cache.incr(key) > REPORTS_PER_HOUR
+    except ValueError:
+        return False

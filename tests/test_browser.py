@@ -27,7 +27,7 @@ PUBLIC_PAGES = [
     "/areas/", "/areas/leeds/", "/ods/AB1X/", "/ods/NOPE9/",
     "/about/", "/accessibility/", "/privacy/", "/no-such-page/",
     "/for-care-services/", "/services/1-545611283/poster/", "/services/1-545611283/poster/easy-read/",
-    "/easy-read/search/?q=sunny", "/easy-read/search/?q=qwxzv",
+    "/easy-read/search/?q=sunny", "/easy-read/search/?q=qwxzv", "/contact/",
 ]
 
 
@@ -208,3 +208,42 @@ def test_every_public_page_passes_axe_at_phone_width_with_javascript_on(site, br
             failures[path] = found
     context.close()
     assert not failures, failures
+
+
+def test_back_after_a_search_shows_the_whole_results_page(site, browser):
+    """With the normal HTTP cache on and the back/forward cache off, Back reloads the entry:
+    that is when a cached htmx partial used to show as a bare page."""
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    page.goto(site + "/about/")
+    page.goto(site + "/search/")
+    page.click("#q")
+    page.keyboard.type("sun", delay=80)
+    page.wait_for_timeout(800)  # a pause: results come as you type
+    page.keyboard.type("ny", delay=80)
+    page.wait_for_function("() => location.search.includes('q=sunny')")  # the address bar keeps in step
+    page.wait_for_selector("#search-results li.app-result")
+    page.wait_for_function("() => document.title.includes('sunny')")
+    assert "care services found for ‘sunny’" in page.title()  # the tab says what was found
+    page.click("#search-results a >> nth=0")
+    page.wait_for_url(re.compile(r"/services/"))
+    page.go_back()
+    page.wait_for_url(re.compile(r"/search/\?q=sunny"))
+    page.wait_for_load_state("load")
+    assert page.locator("header.nhsuk-header").count() == 1  # the whole page, with its styles
+    assert page.evaluate("getComputedStyle(document.body).fontFamily") != ""
+    assert page.locator("#search-results li.app-result").count() >= 1
+    page.go_back()  # typing made no history entries of its own: one Back leaves search
+    page.wait_for_function("() => location.pathname === '/about/'")
+    context.close()
+
+
+def test_the_easy_read_journey_stays_easy_read(site, page):
+    page.goto(site + "/easy-read/")
+    assert page.evaluate("getComputedStyle(document.querySelector('#q')).fontSize") == "24px"
+    page.fill("#q", "sunny side")
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/easy-read/search/\?q=sunny"))
+    page.click("text=Sunny Side Care Home")
+    page.wait_for_url(re.compile(r"/services/1-545611283/easy-read/$"))
+    assert "This care service did its check." in page.inner_text("main")
