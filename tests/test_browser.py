@@ -28,6 +28,7 @@ PUBLIC_PAGES = [
     "/about/", "/accessibility/", "/privacy/", "/no-such-page/",
     "/for-care-services/", "/services/1-545611283/poster/", "/services/1-545611283/poster/easy-read/",
     "/easy-read/search/?q=sunny", "/easy-read/search/?q=qwxzv", "/contact/",
+    "/privacy-summary/", "/privacy-summary/example/",
 ]
 
 

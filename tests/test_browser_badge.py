@@ -126,3 +126,40 @@ def test_each_poster_prints_on_one_a4_page(site, page, path):
         .map((el) => el.className)""")
     assert spilled == []
     assert page.locator("[role=img][aria-label^='QR code for']").count() == 1
+
+
+def count_pdf_pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+@pytest.mark.parametrize("case", ["example", "everything ticked, longest answers"])
+def test_a_privacy_summary_prints_on_exactly_two_a4_pages(site, page, case):
+    """Plain summary on page one, Easy Read on page two, whatever a care service ticks."""
+    folder = ARTEFACTS / "privacy-summary"
+    folder.mkdir(parents=True, exist_ok=True)
+    if case == "example":
+        page.goto(site + "/privacy-summary/example/")
+    else:
+        page.goto(site + "/privacy-summary/")
+        page.fill("#id_service_name", "Wide " * 15 + "Home")  # 80 characters, the most allowed
+        for box in page.locator("input[type=checkbox]").all():
+            box.check()
+        for name in ("keeps_other", "reasons_other", "shares_other", "safety_other"):
+            page.fill(f"#id_{name}", "Long answer " * 4 + "and the very end.")  # 60 characters, the most allowed
+        page.fill("#id_keep_years", "50")
+        page.fill("#id_contact_name", "our registered manager, Alexandra Montgomery-Smithson")
+        page.fill("#id_contact_phone", "0161 496 0000")
+        page.fill("#id_contact_email", "someone.with.a.long.address@example.org")
+        page.click("text=Make my summary")
+        page.wait_for_selector("#easy-title")
+    page.screenshot(path=folder / f"{case.split(',')[0].replace(' ', '-')}-screen.png", full_page=True)
+    # Lay the page out as on A4 paper: 210 mm less 12 mm margins each side is 186 mm, 703 CSS pixels.
+    page.set_viewport_size({"width": 703, "height": 1000})
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+    (folder / f"{case.split(',')[0].replace(' ', '-')}.pdf").write_bytes(pdf)
+    assert count_pdf_pages(pdf) == 2
+    # Each sheet fits its page: nothing is hidden by the page-sized box.
+    clipped = page.evaluate("""[...document.querySelectorAll('.app-sheet')]
+        .map((sheet) => sheet.scrollHeight - sheet.clientHeight)""")
+    assert all(extra <= 1 for extra in clipped), clipped
