@@ -33,12 +33,7 @@ PUBLIC_PAGES = [
 
 
 def test_every_public_page_type_passes_axe(site, page):
-    failures = {}
-    for path in PUBLIC_PAGES:
-        page.goto(site + path)
-        found = axe_violations(page)
-        if found:
-            failures[path] = found
+    failures = axe_failures(site, page, scripts=True)  # desktop width (1280 px), JavaScript on
     assert not failures, failures
 
 
@@ -183,30 +178,31 @@ def test_the_header_menu_folds_into_more_on_a_phone(site, browser):
     context.close()
 
 
-@pytest.mark.parametrize("width", [390, 1280])
-def test_every_public_page_passes_axe_at_phone_and_desktop_width_with_javascript_off(site, browser, width):
-    context, page = page_without_scripts(browser, width=width)
+def axe_failures(site, page, *, scripts: bool) -> dict:
+    """axe's WCAG 2.2 AA findings on every public page type, by path."""
     failures = {}
     for path in PUBLIC_PAGES:
         page.goto(site + path)
+        if scripts:
+            page.wait_for_load_state("networkidle")
+            assert "js-enabled" in page.evaluate("document.body.className")
         found = axe_violations(page)
         if found:
             failures[path] = found
+    return failures
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_every_public_page_passes_axe_at_phone_and_desktop_width_with_javascript_off(site, browser, width):
+    context, page = page_without_scripts(browser, width=width)
+    failures = axe_failures(site, page, scripts=False)
     context.close()
     assert not failures, failures
 
 
 def test_every_public_page_passes_axe_at_phone_width_with_javascript_on(site, browser):
     context = browser.new_context(viewport={"width": 390, "height": 900})
-    page = context.new_page()
-    failures = {}
-    for path in PUBLIC_PAGES:
-        page.goto(site + path)
-        page.wait_for_load_state("networkidle")
-        assert "js-enabled" in page.evaluate("document.body.className")
-        found = axe_violations(page)
-        if found:
-            failures[path] = found
+    failures = axe_failures(site, context.new_page(), scripts=True)
     context.close()
     assert not failures, failures
 

@@ -141,15 +141,15 @@ def test_a_privacy_summary_prints_on_exactly_two_a4_pages(site, page, case):
         page.goto(site + "/privacy-summary/example/")
     else:
         page.goto(site + "/privacy-summary/")
-        page.fill("#id_service_name", "Wide " * 15 + "Home")  # 80 characters, the most allowed
+        page.fill("#service_name", "Wide " * 15 + "Home")  # 80 characters, the most allowed
         for box in page.locator("input[type=checkbox]").all():
             box.check()
         for name in ("keeps_other", "reasons_other", "shares_other", "safety_other"):
-            page.fill(f"#id_{name}", "Long answer " * 4 + "and the very end.")  # 60 characters, the most allowed
-        page.fill("#id_keep_years", "50")
-        page.fill("#id_contact_name", "our registered manager, Alexandra Montgomery-Smithson")
-        page.fill("#id_contact_phone", "0161 496 0000")
-        page.fill("#id_contact_email", "someone.with.a.long.address@example.org")
+            page.fill(f"#{name}", "Long answer " * 4 + "and the very end.")  # 60 characters, the most allowed
+        page.fill("#keep_years", "50")
+        page.fill("#contact_name", "our registered manager, Alexandra Montgomery-Smithson")
+        page.fill("#contact_phone", "0161 496 0000")
+        page.fill("#contact_email", "someone.with.a.long.address@example.org")
         page.click("text=Make my summary")
         page.wait_for_selector("#easy-title")
     page.screenshot(path=folder / f"{case.split(',')[0].replace(' ', '-')}-screen.png", full_page=True)
