@@ -129,6 +129,7 @@ class Columns:
             self._positions.setdefault(normalise_heading(heading), position)
         self._cache: dict[str, int | None] = {}
         self._flag_groups: dict[str, list[tuple[str, int]]] = {}
+        self._field_positions: dict[int, list] = {}
 
     def position(self, heading: str) -> int | None:
         try:
@@ -139,6 +140,16 @@ class Columns:
 
     def has(self, heading: str) -> bool:
         return self.position(heading) is not None
+
+    def positions_of(self, fields) -> list:
+        """[(field, position)] for the fields read from a column: the first of its headings this table has."""
+        key = id(fields)
+        if key not in self._field_positions:
+            self._field_positions[key] = [
+                (spec, next((p for p in map(self.position, spec.headings) if p is not None), None))
+                for spec in fields if spec.validate is not None
+            ]
+        return self._field_positions[key]
 
     def flag_group(self, prefix: str) -> list[tuple[str, int]]:
         """(name, position) of every column named 'prefix…', e.g. 'Service type - '."""
