@@ -353,8 +353,12 @@ def badge_png(request, location_id, scale=1):
                            render_body=lambda: badges.render_png(live, scale=scale))
 
 
-def _share_context(request, location_id: str) -> dict:
-    """The service page's context plus the permanent links, badge images and a QR code."""
+def _share_context(request, location_id: str, *, with_qr: bool = False) -> dict:
+    """The service page's context plus the permanent links and badge images.
+
+    with_qr: draw the QR code inline (posters). It takes about 9 ms, so the
+    service page links to /qr.svg instead, which the browser fetches and caches.
+    """
     context = _service_context(location_id)
     location = context["location"]
     page_url = request.build_absolute_uri(reverse("service", args=[location_id]))
@@ -365,7 +369,7 @@ def _share_context(request, location_id: str) -> dict:
         badge_png_url=request.build_absolute_uri(reverse("badge_png", args=[location_id])),
         badge_png_2x_url=request.build_absolute_uri(reverse("badge_png_2x", args=[location_id])),
         badge_alt=badges.alt_text(location),
-        qr_svg=_qr_svg(page_url, scale=4),
+        qr_svg=_qr_svg(page_url, scale=4) if with_qr else "",
     )
     context["snippets"] = badges.snippets(context)
     return context
@@ -387,17 +391,18 @@ def qr_code(request, location_id):
     svg = _qr_svg(page_url, scale=8, sized=True).replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="dspt-lookup-{location_id}-qr.svg"'
+    response["Cache-Control"] = "public, max-age=86400"  # the page it points to never moves
     return response
 
 
 def poster(request, location_id):
     """/services/<id>/poster/: an A4 poster of the live result for the care service's building."""
-    return render(request, "providers/poster.html", _share_context(request, location_id))
+    return render(request, "providers/poster.html", _share_context(request, location_id, with_qr=True))
 
 
 def poster_easy_read(request, location_id):
     """/services/<id>/poster/easy-read/: the Easy Read poster, with the result's picture."""
-    context = _share_context(request, location_id)
+    context = _share_context(request, location_id, with_qr=True)
     published = context["assessment"].published_on if context["assessment"] else None
     context["published_words"] = f"{published.day} {published:%B %Y}" if published else ""
     return render(request, "providers/poster_easy_read.html", context)

@@ -163,3 +163,12 @@ def test_the_poster_has_the_live_result_dates_and_a_named_qr_code(client):
     assert "Our check result is: Meets the standard." in easy and "images/easy-read/tick" in easy
     qr = client.get(reverse("qr_code", args=[location.cqc_location_id]))
     assert qr["Content-Type"].startswith("image/svg+xml") and b'aria-label="QR code for' in qr.content
+
+
+def test_the_service_page_links_to_its_qr_code_rather_than_drawing_it(client):
+    location = make_service("meets")
+    html = client.get(reverse("service", args=[location.cqc_location_id])).content.decode()
+    assert f'<img src="/services/{location.cqc_location_id}/qr.svg" alt="QR code for http://testserver/services/' in html
+    assert "<svg role=\"img\" aria-label=\"QR code" not in html
+    qr = client.get(reverse("qr_code", args=[location.cqc_location_id]))
+    assert qr["Cache-Control"] == "public, max-age=86400"
