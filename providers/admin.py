@@ -65,6 +65,7 @@ class UploadForm(forms.Form):
             ("cqc", "CQC list of care services (HSCA Active Locations .ods/.xlsx/.csv, or the care directory CSV)"),
             ("dspt", "DSPT organisation search export (.csv as downloaded, or .xlsx/.ods)"),
             ("postcodes", "Postcode lookup table (ONS Postcode Directory or NSPL CSV: postcode, lat, long)"),
+            ("ods", "NHS ODS care home sites or head offices (ecarehomesite or ecarehomehq CSV, no header row)"),
         ],
         widget=forms.RadioSelect,
     )

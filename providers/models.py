@@ -7,8 +7,11 @@
   An organisation is one ODS code; an assessment is one published status
   (year, status, date). We keep every assessment we have seen, so a service's
   page can show its record over time.
-- A Location is matched to a DsptOrganisation by its own ODS code, or else by
-  its provider's ODS code (see providers/services/matching.py).
+- A Location is matched to the DsptOrganisation whose publication may cover
+  it by a ladder of methods, stored in Location.dspt_match: its own ODS code,
+  its head office (from the NHS ODS care home lists, OdsCareHome), its
+  provider's ODS code, or its provider's name (see providers/services/matching.py).
+  Close-but-not-exact names wait for an admin in NameMatchCandidate.
 - ImportRun records every import: which file, when, by whom, what changed and
   every rejected row.
 - Postcode is an optional lookup table (ONS / NSPL) for visitors' postcodes.
@@ -22,8 +25,9 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import timezone
 
-from providers.dspt_status import PlainStatus, plain_status
-from providers.querysets import LocationQuerySet, SearchCompact, SearchText, SearchVectorOf
+from providers.dspt_status import PlainStatus, Result, plain_status, result_for
+from providers.querysets import LocationQuerySet
+from providers.search_keys import NameKey, SearchCompact, SearchText, SearchVectorOf
 
 
 class ImportRun(models.Model):
@@ -34,6 +38,7 @@ class ImportRun(models.Model):
         CQC_DIRECTORY = "cqc_directory", "CQC care directory"
         DSPT = "dspt", "DSPT organisation search export"
         POSTCODES = "postcodes", "Postcode lookup"
+        ODS_CARE_HOMES = "ods_care_homes", "NHS ODS care home sites or head offices"
 
     class State(models.TextChoices):
         RUNNING = "running", "Running"
@@ -84,7 +89,8 @@ class Provider(models.Model):
 
     cqc_provider_id = models.CharField("CQC provider ID", max_length=20, unique=True)
     name = models.CharField(max_length=255)
-    ods_code = models.CharField("ODS code", max_length=10, blank=True, db_index=True)
+    # Up to 32: an admin may set a DSPT code with a suffix ('V10679-765139') by accepting a name match.
+    ods_code = models.CharField("ODS code", max_length=32, blank=True, db_index=True)
     provider_type = models.CharField(max_length=100, blank=True)
     ownership_type = models.CharField(max_length=100, blank=True)
     companies_house_number = models.CharField(max_length=20, blank=True)
@@ -102,10 +108,14 @@ class Provider(models.Model):
     search_name = models.GeneratedField(
         expression=SearchText(models.F("name")), output_field=models.TextField(), db_persist=True
     )
+    name_key = models.GeneratedField(
+        expression=NameKey(models.F("name")), output_field=models.TextField(), db_persist=True
+    )
 
     class Meta:
         ordering = ["name"]
-        indexes = [GinIndex(name="provider_search_name_trgm", fields=["search_name"], opclasses=["gin_trgm_ops"])]
+        indexes = [GinIndex(name="provider_search_name_trgm", fields=["search_name"], opclasses=["gin_trgm_ops"]),
+                   models.Index(name="provider_name_key", fields=["name_key"])]
 
     def __str__(self):
         return f"{self.name} ({self.cqc_provider_id})"
@@ -131,10 +141,15 @@ class DsptOrganisation(models.Model):
         null=True, blank=True, help_text="Date of the newest data we hold for this organisation."
     )
     updated_at = models.DateTimeField(auto_now=True)
+    name_key = models.GeneratedField(
+        expression=NameKey(models.F("name")), output_field=models.TextField(), db_persist=True
+    )
 
     class Meta:
         ordering = ["name"]
         verbose_name = "DSPT organisation"
+        indexes = [models.Index(name="dspt_organisation_name_key", fields=["name_key"]),
+                   GinIndex(name="dspt_organisation_name_trgm", fields=["name_key"], opclasses=["gin_trgm_ops"])]
 
     def __str__(self):
         return f"{self.name} ({self.ods_code})"
@@ -204,8 +219,12 @@ class Location(models.Model):
         OTHER = "other", "Other care service"
 
     class DsptMatch(models.TextChoices):
+        """How a service's DSPT record was found: the matching ladder, in the order it is tried."""
+
         LOCATION = "location", "This service's own ODS code"
+        HEAD_OFFICE = "head_office", "Its head office (NHS ODS care home list)"
         PROVIDER = "provider", "Its provider's ODS code"
+        NAME = "name", "Its provider's name"
         NONE = "", "No DSPT record found"
 
     cqc_location_id = models.CharField("CQC location ID", max_length=20, unique=True)
@@ -250,12 +269,12 @@ class Location(models.Model):
         on_delete=models.SET_NULL,
         related_name="locations",
     )
-    dspt_match = models.CharField(max_length=10, choices=DsptMatch.choices, default="", blank=True)
+    dspt_match = models.CharField(max_length=20, choices=DsptMatch.choices, default="", blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # Search keys, kept by PostgreSQL itself (see providers/querysets.py).
+    # Search keys, kept by PostgreSQL itself (see providers/search_keys.py).
     search_name = models.GeneratedField(
         expression=SearchText(models.F("name"), models.F("brand_name")),
         output_field=models.TextField(), db_persist=True,
@@ -317,9 +336,78 @@ class Location(models.Model):
             today=today or timezone.localdate(),
         )
 
+    def dspt_result(self, today: dt.date | None = None) -> Result:
+        """Everything true we can say about this service's DSPT record on `today` (see dspt_status.Result)."""
+        organisation = self.dspt_organisation
+        return result_for(
+            assessment=self.current_dspt_assessment, today=today or timezone.localdate(),
+            match=self.dspt_match if organisation else "", publisher=organisation.name if organisation else "",
+            dormant=self.dormant, registered=self.is_registered,
+        )
+
     @property
     def cqc_url(self) -> str:
         return f"https://www.cqc.org.uk/location/{self.cqc_location_id}"
+
+
+class OdsCareHome(models.Model):
+    """A care home site or head office from the NHS ODS care home lists (ecarehomesite, ecarehomehq).
+
+    A site's parent is its head office. When a head office publishes one DSPT
+    check, it chooses which of its sites it covers, so a site linked through
+    its head office "may be covered" (see docs/dspt-status-rule.md).
+    """
+
+    class Kind(models.TextChoices):
+        SITE = "site", "Care home site"
+        HEAD_OFFICE = "head_office", "Head office"
+
+    code = models.CharField("ODS code", max_length=10, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    name = models.CharField(max_length=255)
+    postcode = models.CharField(max_length=10, blank=True)
+    opened_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    parent_code = models.CharField("head office ODS code", max_length=10, blank=True, db_index=True)
+    left_parent_on = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "NHS ODS care home record"
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class NameMatchCandidate(models.Model):
+    """A CQC provider whose name is close to a DSPT organisation's, waiting for an admin.
+
+    Accepting sets the provider's ODS code to the organisation's (so the
+    ladder then matches it by code); a rejection is kept, so the same pair is
+    never suggested again, whatever is imported later.
+    """
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Waiting for review"
+        ACCEPTED = "accepted", "Accepted: same organisation"
+        REJECTED = "rejected", "Rejected: not the same"
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="name_candidates")
+    organisation = models.ForeignKey(DsptOrganisation, on_delete=models.CASCADE, related_name="name_candidates")
+    similarity = models.FloatField(help_text="How alike the two names are, from 0 to 1.")
+    decision = models.CharField(max_length=20, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.CharField(max_length=150, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["decision", "-similarity", "pk"]
+        verbose_name = "name match to review"
+        constraints = [models.UniqueConstraint(fields=["provider", "organisation"], name="name_candidate_unique_pair")]
+
+    def __str__(self):
+        return f"{self.provider.name} ~ {self.organisation.name} ({self.similarity:.2f})"
 
 
 class ProblemReport(models.Model):

@@ -9,52 +9,26 @@ Name search uses two PostgreSQL features (see docs/adr/0005-search.md):
 - full-text search, so every word of "rose cottage norwich" can match across
   the name and the town.
 Both work on keys that the SQL function dspt_search_text() makes: lower case,
-no accents, "&" as "and", "St" and "St." as "saint", no punctuation.
+no accents, "&" as "and", "St" and "St." as "saint", no punctuation (see
+providers/search_keys.py). This module imports no models: it reaches related
+models through self.model, so models.py can import it freely.
 """
 
 import datetime as dt
 import math
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
-from django.db import connection, models
+from django.db import models
 from django.db.models import F, FloatField, Q, Value
 from django.db.models.functions import ACos, Cos, Least, Radians, Sin
 
 from providers import dspt_status
+from providers.search_keys import search_key
 
 EARTH_RADIUS_MILES = 3958.8
 # If whole-word matching finds at least this many services, skip the slower
 # typo-tolerant matching.
 ENOUGH_WORD_MATCHES = 20
-
-
-def search_key(text: str) -> str:
-    """The normalised search key of what someone typed, made by the same SQL
-    function as the stored keys, so both sides always agree."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT dspt_search_text(%s)", [text.replace("\x00", "")])
-        return cursor.fetchone()[0] or ""
-
-
-class SearchText(models.Func):
-    """dspt_search_text(a, b, ...): the normalised search key of some text."""
-
-    function = "dspt_search_text"
-    output_field = models.TextField()
-
-
-class SearchCompact(models.Func):
-    """The search key with its spaces removed: 'sunny side' -> 'sunnyside'."""
-
-    function = "dspt_search_compact"
-    output_field = models.TextField()
-
-
-class SearchVectorOf(models.Func):
-    """to_tsvector('simple', dspt_search_text(...)), for full-text matching."""
-
-    function = "dspt_search_vector"
-    output_field = models.TextField()
 
 
 class LocationQuerySet(models.QuerySet):
@@ -70,8 +44,8 @@ class LocationQuerySet(models.QuerySet):
         return self.filter(local_authority__iexact=local_authority)
 
     def of_category(self, category: str | None):
-        """care_home, home_care or other; anything else means all."""
-        if category in {"care_home", "home_care", "other"}:
+        """One of Location.Category's values; anything else means all."""
+        if category in self.model.Category.values:
             return self.filter(category=category)
         return self
 
@@ -80,19 +54,18 @@ class LocationQuerySet(models.QuerySet):
         return self.select_related("provider", "dspt_organisation", "dspt_organisation__current_assessment")
 
     def with_plain_status(self, code: str | None, today: dt.date):
-        """Only services whose plain-English status (see dspt_status) is `code` on `today`."""
+        """Only services whose plain-English result (see dspt_status) is `code` on `today`."""
         if code not in dspt_status.BY_CODE:
             return self
-        rule = dspt_status.status_filter(code, today)
-        prefix = "dspt_organisation__current_assessment__"
-        if rule.no_record:
-            return self.filter(Q(dspt_organisation__isnull=True) | Q(**{f"{prefix}isnull": True}))
-        condition = Q(**{f"{prefix}status__in": rule.statuses})
-        if rule.min_year is not None:
-            condition &= Q(**{f"{prefix}year_start__gte": rule.min_year})
-        if rule.before_year is not None:
-            condition &= Q(**{f"{prefix}year_start__lt": rule.before_year}) | Q(**{f"{prefix}year_start__isnull": True})
-        return self.filter(condition)
+        return self.filter(_condition(dspt_status.status_filter(code, today)))
+
+    def with_current_check(self, today: dt.date):
+        """Only services whose DSPT record counts on `today`, whatever its result."""
+        return self.filter(_condition(dspt_status.current_check_filter(today)))
+
+    def _providers(self):
+        """The Provider model's objects, reached through the foreign key (no import of models)."""
+        return self.model._meta.get_field("provider").related_model._default_manager.all()
 
     def search(self, text: str):
         """Services whose name, provider or place matches `text`, best match first.
@@ -113,12 +86,10 @@ class LocationQuerySet(models.QuerySet):
         # "oak lodge" among care homes that meet the standard is not a typo.
         word_matches = self.model._default_manager.filter(by_words)[:ENOUGH_WORD_MATCHES].count()
         if word_matches < ENOUGH_WORD_MATCHES:
-            from providers.models import Provider
-
             # Providers first, as a short list of IDs: keeps the main query on one
             # table, so PostgreSQL can combine its indexes (a BitmapOr).
             provider_ids = list(
-                Provider.objects.filter(search_name__trigram_word_similar=key).values_list("pk", flat=True)[:500]
+                self._providers().filter(search_name__trigram_word_similar=key).values_list("pk", flat=True)[:500]
             )
             condition = (
                 by_words
@@ -133,7 +104,8 @@ class LocationQuerySet(models.QuerySet):
                 word_score=SearchRank(F("search_vector"), words),
             )
             .annotate(relevance=F("name_score") + F("word_score"))
-            .order_by("-relevance", "name", "pk")
+            # Services CQC says are not providing care at the moment come after the rest.
+            .order_by("dormant", "-relevance", "name", "pk")
         )
 
     def near(self, latitude: float, longitude: float, *, miles: float = 50):
@@ -157,5 +129,18 @@ class LocationQuerySet(models.QuerySet):
             )
             .annotate(distance=distance)
             .filter(distance__lte=miles)
-            .order_by("distance", "name", "pk")
+            .order_by("dormant", "distance", "name", "pk")
         )
+
+
+def _condition(rule: dspt_status.StatusFilter) -> Q:
+    """A StatusFilter as a condition on a Location's current DSPT assessment."""
+    prefix = "dspt_organisation__current_assessment__"
+    if rule.no_record:
+        return Q(dspt_organisation__isnull=True) | Q(**{f"{prefix}isnull": True})
+    condition = Q(**{f"{prefix}status__in": rule.statuses})
+    if rule.min_year is not None:
+        condition &= Q(**{f"{prefix}year_start__gte": rule.min_year})
+    if rule.before_year is not None:
+        condition &= Q(**{f"{prefix}year_start__lt": rule.before_year}) | Q(**{f"{prefix}year_start__isnull": True})
+    return condition

@@ -35,7 +35,7 @@ def test_import_dspt_then_again_is_unchanged():
     run("import_dspt", str(SAMPLE_DSPT))
     output = run("import_dspt", str(SAMPLE_DSPT))
     assert "added: 0, changed: 0, unchanged: 25" in output
-    assert DsptOrganisation.objects.count() == 25
+    assert DsptOrganisation.objects.count() == 26
 
 
 def test_a_rejected_file_exits_with_an_error_and_lists_rows(write_file):
@@ -55,7 +55,7 @@ def test_load_sample_data_only_into_an_empty_database():
     out = StringIO()
     call_command("load_sample_data", stdout=out)
     assert "Sample data loaded." in out.getvalue()
-    assert Location.objects.count() == 26 and DsptOrganisation.objects.count() == 25
+    assert Location.objects.count() == 26 and DsptOrganisation.objects.count() == 26
     out = StringIO()
     call_command("load_sample_data", stdout=out)
     assert "already loaded" in out.getvalue()

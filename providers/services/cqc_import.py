@@ -359,6 +359,9 @@ def _upsert_providers(cursor) -> None:
         FROM cqc_staging_providers s
         ON CONFLICT (cqc_provider_id) DO NOTHING""")
     new_value = {field: f"COALESCE(s.{staged}, p.{field})" for staged, field in columns}
+    # The HSCA file has no provider ODS code: a blank never wipes one an admin set
+    # (by accepting a name match) or an earlier file gave.
+    new_value["ods_code"] = "COALESCE(NULLIF(s.provider_ods_code, ''), p.ods_code)"
     cursor.execute(f"""
         UPDATE {PROVIDERS} p
         SET {', '.join(f"{field} = {value}" for field, value in new_value.items())}, updated_at = now()

@@ -18,14 +18,17 @@ from providers.services.cqc_import import import_cqc_file
 from providers.services.dspt_import import import_dspt_file
 from providers.services.postcode_import import import_postcodes_file
 from providers.services.importing import file_checksum
+from providers.services.ods_import import import_ods_file
 
 ALLOWED_SUFFIXES = {".csv", ".xlsx", ".ods"}
-IMPORTERS = {"cqc": import_cqc_file, "dspt": import_dspt_file, "postcodes": import_postcodes_file}
+IMPORTERS = {"cqc": import_cqc_file, "dspt": import_dspt_file, "postcodes": import_postcodes_file,
+             "ods": import_ods_file}
 SOURCE_OF_KIND = {
     ImportRun.Kind.CQC_LOCATIONS: "cqc",
     ImportRun.Kind.CQC_DIRECTORY: "cqc",
     ImportRun.Kind.DSPT: "dspt",
     ImportRun.Kind.POSTCODES: "postcodes",
+    ImportRun.Kind.ODS_CARE_HOMES: "ods",
 }
 
 

@@ -1,0 +1,49 @@
+"""Search keys: SQL functions (made in migrations 0003 and 0008) wrapped for Django.
+
+Kept apart from the models and the QuerySets so that both can use them
+without importing each other, and so migrations can name them.
+
+- dspt_search_text(a, b, ...): lower case, no accents, "&" as "and", "St" as
+  "saint", no punctuation. Stored keys and typed queries both use it.
+- dspt_name_key(name): an organisation's name for matching a CQC provider to
+  a DSPT organisation: the search text without a bracketed code ("(A560)"),
+  company words (Ltd, Limited, Plc, CIC) or a trailing "HQ".
+"""
+
+from django.db import connection, models
+
+
+def search_key(text: str) -> str:
+    """The normalised search key of what someone typed, made by the same SQL
+    function as the stored keys, so both sides always agree."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT dspt_search_text(%s)", [text.replace("\x00", "")])
+        return cursor.fetchone()[0] or ""
+
+
+class SearchText(models.Func):
+    """dspt_search_text(a, b, ...): the normalised search key of some text."""
+
+    function = "dspt_search_text"
+    output_field = models.TextField()
+
+
+class SearchCompact(models.Func):
+    """The search key with its spaces removed: 'sunny side' -> 'sunnyside'."""
+
+    function = "dspt_search_compact"
+    output_field = models.TextField()
+
+
+class SearchVectorOf(models.Func):
+    """to_tsvector('simple', dspt_search_text(...)), for full-text matching."""
+
+    function = "dspt_search_vector"
+    output_field = models.TextField()
+
+
+class NameKey(models.Func):
+    """dspt_name_key(name): 'Home From Home Care Ltd (A560)' -> 'home from home care'."""
+
+    function = "dspt_name_key"
+    output_field = models.TextField()
