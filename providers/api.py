@@ -19,7 +19,8 @@ from django.http import JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from providers.dspt_status import BY_CODE, current_until
+from providers import presenter
+from providers.dspt_status import BY_CODE
 from providers.forms import MAX_QUERY_LENGTH
 from providers.models import Location
 from providers.openapi import openapi_document
@@ -27,7 +28,7 @@ from providers.search import find_services
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
-CATEGORIES = {"care_home", "home_care", "other"}
+CATEGORIES = set(Location.Category.values)
 
 
 class BadRequest(ValueError):
@@ -84,7 +85,8 @@ def assessment_json(assessment) -> dict:
 
 def service_json(request, location: Location, today, *, history: bool = False) -> dict:
     """One care service as the API shows it."""
-    status = location.dspt_status(today)
+    result = location.dspt_result(today)
+    status = result.status
     assessment = location.current_dspt_assessment
     organisation = location.dspt_organisation
     data = {
@@ -109,6 +111,8 @@ def service_json(request, location: Location, today, *, history: bool = False) -
         "longitude": location.longitude,
         "ods_code": location.ods_code or None,
         "registered": location.is_registered,
+        "dormant": location.dormant,
+        "dormant_note": presenter.DORMANT_SENTENCE if location.dormant else None,
         "deregistered_on": location.deregistered_on.isoformat() if location.deregistered_on else None,
         "provider": {"cqc_provider_id": location.provider.cqc_provider_id, "name": location.provider.name},
         "dspt": {
@@ -117,9 +121,12 @@ def service_json(request, location: Location, today, *, history: bool = False) -
             "summary": status.summary,
             "is_current": status.is_current,
             **assessment_json(assessment),
-            "counts_until": (current_until(assessment.year_start).isoformat()
-                             if status.is_current and assessment and assessment.year_start else None),
+            "counts_until": result.counts_until.isoformat() if result.counts_until else None,
+            "stopped_counting_on": result.stopped_counting_on.isoformat() if result.stopped_counting_on else None,
+            "when": presenter.dates_sentence(result) or None,
             "published_by": location.dspt_match or None,
+            "match_method": location.dspt_match or None,
+            "match_note": presenter.match_sentence(result) or None,
             "organisation": {"ods_code": organisation.ods_code, "name": organisation.name} if organisation else None,
         },
     }

@@ -26,14 +26,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
 
-from providers.dspt_status import PlainStatus, current_until
-from providers.templatetags.dspt import STYLE
+from providers import presenter
+from providers.dspt_status import current_until
 
-# Badge colours: the left stripe and the icon. Words are always dark on white,
-# so the result never depends on colour (WCAG 1.4.1).
-COLOURS = {"meets": "#007f3b", "approaching": "#8a6d00", "not_met": "#d5281b", "out_of_date": "#b54600",
-           "not_published": "#4c6272", "unknown": "#4c6272", "not_found": "#4c6272",
-           "deregistered": "#4c6272", "dormant": "#4c6272"}
 WIDTH, HEIGHT = 360, 88
 FONT_DIR = Path(settings.BASE_DIR) / "static" / "vendor" / "fonts" / "liberation"
 FONT_FILES = [str(FONT_DIR / "LiberationSans-Regular.ttf"), str(FONT_DIR / "LiberationSans-Bold.ttf")]
@@ -63,19 +58,28 @@ class Badge:
 def badge_for(location, *, today: dt.date | None = None) -> Badge:
     """The badge of one care service on `today` (default: today)."""
     today = today or timezone.localdate()
-    status: PlainStatus = location.dspt_status(today)
+    result = location.dspt_result(today)
     assessment = location.current_dspt_assessment
-    code, label, icon = status.code, status.label, STYLE[status.code][1]
-    if not location.is_registered:
-        code, label, icon = "deregistered", "No longer registered with CQC", "dash"
-    elif location.dormant:
-        code, label, icon = "dormant", "Not providing care just now", "dash"
-    year = assessment.year_label if assessment and status.is_current else ""
-    detail = f"{year} result · live from DSPT Lookup" if year and code == status.code else "Live result from DSPT Lookup"
-    title = f"{location.display_name}: {label}{f' ({year})' if year and code == status.code else ''}. " \
-            "Data Security and Protection Toolkit result, live from DSPT Lookup."
-    return Badge(service_name=location.display_name, code=code, label=label, detail=detail, icon=icon,
-                 colour=COLOURS[code], title=title, changed_at=_changed_at(location, assessment, today))
+    code = presenter.status_for_badge(result)
+    look = presenter.present(code)
+    shows_result = code == result.code
+    year = result.year_label if shows_result and result.status.is_current else ""
+    detail = _detail(year, result.match if shows_result else "")
+    title = (f"{location.display_name}: {look.label}{f' ({year})' if year else ''}. "
+             f"{presenter.match_sentence(result) + ' ' if shows_result and not result.own_record else ''}"
+             "Data Security and Protection Toolkit result, live from DSPT Lookup.").replace("  ", " ")
+    return Badge(service_name=location.display_name, code=code, label=look.label, detail=detail, icon=look.icon,
+                 colour=look.badge_colour, title=title, changed_at=_changed_at(location, assessment, today))
+
+
+def _detail(year: str, match: str) -> str:
+    """The badge's small line: the year and whose check it is, in the room there is."""
+    whose = {"head_office": "head office", "provider": "provider", "name": "provider"}.get(match)
+    if year and whose:
+        return f"{year} result of its {whose}"
+    if year:
+        return f"{year} result · live from DSPT Lookup"
+    return f"Result of its {whose}" if whose else "Live result from DSPT Lookup"
 
 
 def _changed_at(location, assessment, today: dt.date) -> dt.datetime:

@@ -4,13 +4,9 @@ from django import forms
 
 from providers import privacy_summary
 from providers.dspt_status import ALL_STATUSES
+from providers.models import Location
 
-CATEGORY_CHOICES = [
-    ("", "All types of care service"),
-    ("care_home", "Care homes"),
-    ("home_care", "Home care"),
-    ("other", "Other care services"),
-]
+CATEGORY_CHOICES = [("", "All types of care service"), *Location.Category.choices]
 STATUS_CHOICES = [("", "Any result")] + [(s.code, s.label) for s in ALL_STATUSES]
 MAX_QUERY_LENGTH = 200
 

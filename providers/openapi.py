@@ -4,9 +4,11 @@ Its schemas are the contract: tests/test_api.py checks every response against th
 """
 
 from providers.dspt_status import ALL_STATUSES
+from providers.models import DsptAssessment, Location
 
 STATUS_CODES = [status.code for status in ALL_STATUSES]
-DSPT_STATUSES = ["met", "exceeded", "approaching", "not_met", "not_published"]
+DSPT_STATUSES = list(DsptAssessment.Status.values)
+MATCH_METHODS = [value for value in Location.DsptMatch.values if value]
 NULLABLE_STRING = {"type": ["string", "null"]}
 DATE_OR_NULL = {"type": ["string", "null"], "format": "date"}
 
@@ -37,8 +39,16 @@ SCHEMAS = {
             "summary": {"type": "string"},
             "is_current": {"type": "boolean"},
             "counts_until": {**DATE_OR_NULL, "description": "The last day the current record counts."},
-            "published_by": {"type": ["string", "null"], "enum": ["location", "provider", None],
-                             "description": "Whether the record is the service's own or its provider's."},
+            "stopped_counting_on": {**DATE_OR_NULL, "description": "For an out-of-date record: the first day it no longer counted."},
+            "when": {**NULLABLE_STRING, "description": "The dates in words, e.g. 'Published on 1 June 2025. Stopped counting on 1 July 2026.'"},
+            "published_by": {"type": ["string", "null"], "enum": MATCH_METHODS + [None],
+                             "description": "The same as match_method (kept for older clients)."},
+            "match_method": {"type": ["string", "null"], "enum": MATCH_METHODS + [None],
+                             "description": "How the record was found: the service's own ODS code (location), its head "
+                                            "office in the NHS ODS care home list (head_office), its provider's ODS code "
+                                            "(provider), or its provider's name (name). Only 'location' is the "
+                                            "service's own check; the others may cover it."},
+            "match_note": {**NULLABLE_STRING, "description": "What the match means, in plain words."},
             "organisation": {
                 "type": ["object", "null"], "required": ["ods_code", "name"],
                 "properties": {"ods_code": {"type": "string"}, "name": {"type": "string"}},
@@ -57,7 +67,7 @@ SCHEMAS = {
             "api_url": {"type": "string", "format": "uri"},
             "badge_url": {"type": "string", "format": "uri", "description": "A live SVG badge of the status."},
             "cqc_url": {"type": "string", "format": "uri"},
-            "type": {"type": "string", "enum": ["care_home", "home_care", "other"]},
+            "type": {"type": "string", "enum": list(Location.Category.values)},
             "type_label": {"type": "string"},
             "service_types": {"type": "array", "items": {"type": "string"}},
             "address": {
@@ -71,6 +81,8 @@ SCHEMAS = {
             "longitude": {"type": ["number", "null"]},
             "ods_code": NULLABLE_STRING,
             "registered": {"type": "boolean"},
+            "dormant": {"type": "boolean", "description": "CQC says the service is not providing care at the moment."},
+            "dormant_note": NULLABLE_STRING,
             "deregistered_on": DATE_OR_NULL,
             "provider": {
                 "type": "object", "required": ["cqc_provider_id", "name"],
@@ -139,7 +151,7 @@ def openapi_document(server_url: str) -> dict:
                     "parameters": [
                         {"name": "q", "in": "query", "required": True, "schema": {"type": "string", "maxLength": 200},
                          "description": "A care service or provider name, a town, or a postcode (full or partial)."},
-                        {"name": "type", "in": "query", "schema": {"type": "string", "enum": ["care_home", "home_care", "other"]}},
+                        {"name": "type", "in": "query", "schema": {"type": "string", "enum": list(Location.Category.values)}},
                         {"name": "status", "in": "query", "schema": {"type": "string", "enum": STATUS_CODES}},
                         {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
                         {"name": "page_size", "in": "query",

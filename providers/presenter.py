@@ -162,16 +162,16 @@ LOOKS = {
 RESULT_CODES = [code for code in LOOKS if code not in ("deregistered", "dormant")]
 
 DORMANT_SENTENCE = "CQC says this service is not providing care at the moment."
-DORMANT_EASY_READ = ("house", "This service is not giving care at the moment.")
-DEREGISTERED_EASY_READ = ("dash", "This service is closed now.")
+DORMANT_EASY_READ = ("house", "This care service is not giving care at the moment.")
+DEREGISTERED_EASY_READ = ("dash", "This care service is closed now.")
 
 # How a service's DSPT record was found (Location.DsptMatch values), in words.
 # `who` names the publisher in a sentence; `csv` is the short form.
 MATCH_WORDS = {
     "location": {"who": "This care service", "csv": "Its own code"},
     "head_office": {"who": "Its head office", "csv": "Its head office (NHS ODS care home list)"},
-    "provider": {"who": "The organisation that runs it", "csv": "Its provider's code"},
-    "name": {"who": "The organisation that runs it", "csv": "Matched by name"},
+    "provider": {"who": "The company that runs it", "csv": "Its provider's code"},
+    "name": {"who": "The company that runs it", "csv": "Matched by name"},
     "": {"who": "", "csv": "No record found"},
 }
 
@@ -211,9 +211,9 @@ def match_sentence(result) -> str:
         return (f"Its head office, {result.publisher}, published a check. "
                 "It may cover this service. Ask the service.")
     if result.match == "name":
-        return (f"Matched by name: the organisation that runs it, {result.publisher}, published a check. "
+        return (f"We matched it by name. The company that runs it, {result.publisher}, published a check. "
                 "It may cover this service. Ask the service.")
-    return (f"The organisation that runs it, {result.publisher}, published a check. "
+    return (f"The company that runs it, {result.publisher}, published a check. "
             "It may cover this service. Ask the service.")
 
 
@@ -222,8 +222,8 @@ def match_easy_read(result) -> tuple[str, str] | None:
     if result.match in ("", "location"):
         return None
     if result.match == "head_office":
-        return ("people", "Its head office did this check. Ask if it covers this service.")
-    return ("people", "The company that runs it did this check. Ask if it covers this service.")
+        return ("people", "Its head office did a check that may cover this service.")
+    return ("people", "The group that runs it did a check that may cover it.")
 
 
 def match_csv(match: str) -> str:

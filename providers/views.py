@@ -21,9 +21,9 @@ from django.utils.text import slugify
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 
-from providers import badges, privacy_summary, status_text
+from providers import badges, presenter, privacy_summary, status_text
 from providers.services import problem_reports
-from providers.dspt_status import ALL_STATUSES, current_until
+from providers.dspt_status import ALL_STATUSES
 from providers.exports import csv_lines
 from providers.forms import AreaFilterForm, PrivacySummaryForm, ProblemReportForm, SearchForm
 from providers.models import DsptOrganisation, ImportRun, Location
@@ -33,8 +33,10 @@ from providers.search import PAGE_SIZE, find_services
 def home(request):
     """The start page: what the service is, and where to search."""
     last_import = ImportRun.objects.filter(state=ImportRun.State.SUCCEEDED, dry_run=False).order_by("-finished_at").first()
+    registered = Location.objects.registered()
     stats = {
-        "locations": Location.objects.registered().count(),
+        "locations": registered.count(),
+        "with_current_check": registered.with_current_check(timezone.localdate()).count(),
         "organisations": DsptOrganisation.objects.count(),
         "updated": last_import.finished_at if last_import else None,
     }
@@ -119,24 +121,29 @@ def _last_imports() -> dict:
 def _service_context(location_id: str) -> dict:
     location = get_object_or_404(Location.objects.with_dspt_status(), cqc_location_id=location_id)
     today = timezone.localdate()
-    status = location.dspt_status(today)
+    result = location.dspt_result(today)
     organisation = location.dspt_organisation
     history = list(organisation.history()) if organisation else []
+    look = presenter.present(result.code)
     return {
         "location": location,
-        "status": status,
+        "result": result,
+        "status": result.status,
         "assessment": location.current_dspt_assessment,
         "organisation": organisation,
         "history": history,
         "today": today,
-        "meaning": status_text.MEANING[status.code],
-        "easy_read": status_text.EASY_READ[status.code],
+        "meaning": look.meaning,
+        "easy_read": presenter.easy_read_lines(result),
+        "dates_sentence": presenter.dates_sentence(result),
+        "match_sentence": presenter.match_sentence(result),
+        "unknown_words": presenter.unknown_words(result),
+        "dormant_sentence": presenter.DORMANT_SENTENCE,
         "questions": status_text.QUESTIONS,
         "easy_read_questions": status_text.EASY_READ_QUESTIONS,
         "pictures": status_text.EASY_READ_PICTURES,
         "last_imports": _last_imports(),
-        "counts_until": (current_until(location.current_dspt_assessment.year_start)
-                         if status.is_current and location.current_dspt_assessment else None),
+        "counts_until": result.counts_until,
     }
 
 
@@ -199,7 +206,7 @@ def guidance(request, slug):
         raise Http404("No such guidance page")
     context = {
         "title": GUIDANCE_PAGES[slug], "slug": slug, "pages": GUIDANCE_PAGES,
-        "statuses": [(s, status_text.MEANING[s.code]) for s in ALL_STATUSES],
+        "statuses": [(s, presenter.present(s.code).meaning) for s in ALL_STATUSES],
         "questions": status_text.QUESTIONS,
         "switch": {"url": reverse("easy_read_guidance", args=[slug]), "label": "Easy Read version of this page"},
     }
@@ -212,7 +219,7 @@ def easy_read_guidance(request, slug):
         raise Http404("No such guidance page")
     context = {
         "title": GUIDANCE_PAGES[slug], "slug": slug, "pages": GUIDANCE_PAGES,
-        "statuses": [(s, status_text.EASY_READ[s.code]) for s in ALL_STATUSES],
+        "statuses": [(s, presenter.present(s.code).easy_read) for s in ALL_STATUSES],
         "questions": status_text.EASY_READ_QUESTIONS, "pictures": status_text.EASY_READ_PICTURES,
         "switch": {"url": reverse("guidance", args=[slug]), "label": "Standard version of this page"},
     }
@@ -288,7 +295,8 @@ def area_csv(request, slug):
     """The area list as CSV (cells that look like formulas are made safe)."""
     name, rows, _, _ = _area_rows(request, slug)
     header = ["CQC location ID", "Name", "Provider", "Address", "Postcode", "Type of service", "DSPT result",
-              "DSPT result as published", "DSPT year", "Date published", "Published by", "Page"]
+              "DSPT result as published", "DSPT year", "Date published", "Published by", "How the record was found",
+              "Providing care now", "Page"]
 
     def data():
         yield header
@@ -300,7 +308,8 @@ def area_csv(request, slug):
                 location.postcode, location.get_category_display(), status.label,
                 assessment.status_text if assessment else "", assessment.year_label if assessment else "",
                 assessment.published_on.isoformat() if assessment and assessment.published_on else "",
-                {"location": "this service", "provider": "its provider"}.get(location.dspt_match, ""),
+                location.dspt_organisation.name if location.dspt_organisation else "",
+                presenter.match_csv(location.dspt_match), "No" if location.dormant else "Yes",
                 request.build_absolute_uri(reverse("service", args=[location.cqc_location_id])),
             ]
 
@@ -411,7 +420,7 @@ def poster_easy_read(request, location_id):
 def for_care_services(request):
     """/for-care-services/: how a care service shows its result, and publishes or renews its DSPT."""
     return render(request, "pages/for_care_services.html", {"statuses": [
-        (status, status_text.MEANING[status.code][0]) for status in ALL_STATUSES]})
+        (status, presenter.present(status.code).meaning[0]) for status in ALL_STATUSES]})
 
 
 # --- Report a problem --------------------------------------------------------------

@@ -56,15 +56,19 @@ def test_csv_download(client, sample_loaded):
     lodge = by_id["1-545611300"]
     assert lodge[1] == "Sunnyside Lodge" and lodge[4] == "L8 1AA"
     assert lodge[6] == "Working towards the standard" and lodge[7] == "25/26 Approaching Standards"
-    assert lodge[8] == "2025-26" and lodge[9] == "2026-06-30" and lodge[10] == "this service"
-    assert lodge[11] == "http://testserver/services/1-545611300/"
-    assert by_id["1-10553191100"][10] == "its provider"
+    assert lodge[8] == "2025-26" and lodge[9] == "2026-06-30" and lodge[10] == "SUNNYSIDE LODGE"
+    assert lodge[11] == "Its own code" and lodge[12] == "Yes"
+    assert lodge[13] == "http://testserver/services/1-545611300/"
+    assert by_id["1-10553191100"][10:12] == ["MIDSHIRES CARE LIMITED", "Its provider's code"]
     assert len(rows) == 6
 
 
 def test_csv_follows_the_filters(client, sample_loaded):
     rows = download(client, "liverpool", status="meets")
-    assert {row[1] for row in rows[1:]} == {"Sunny Side Care Home", "Sunny Side House", "Helping Hands Liverpool"}
+    assert {row[1] for row in rows[1:]} == {"Sunny Side Care Home", "Helping Hands Liverpool"}
+    # Standards Exceeded is its own result, with its own filter.
+    rows = download(client, "liverpool", status="exceeds")
+    assert {row[1] for row in rows[1:]} == {"Sunny Side House"}
 
 
 @pytest.mark.parametrize("value", ["=HYPERLINK(\"http://evil\")", "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"])

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 # (status, year) that give each plain status on any day from 1 July 2026 to 30 June 2027.
 CASES = {
-    "meets": ("met", 2025), "approaching": ("approaching", 2025), "not_met": ("not_met", 2025),
+    "exceeds": ("exceeded", 2025), "meets": ("met", 2025), "approaching": ("approaching", 2025), "not_met": ("not_met", 2025),
     "out_of_date": ("met", 2021), "not_published": ("not_published", None),
     "unknown": ("other", 2018),
 }

@@ -34,7 +34,7 @@ def test_import_cqc_dry_run_writes_nothing():
 def test_import_dspt_then_again_is_unchanged():
     run("import_dspt", str(SAMPLE_DSPT))
     output = run("import_dspt", str(SAMPLE_DSPT))
-    assert "added: 0, changed: 0, unchanged: 25" in output
+    assert "added: 0, changed: 0, unchanged: 26" in output
     assert DsptOrganisation.objects.count() == 26
 
 

@@ -92,7 +92,7 @@ def test_reimport_is_idempotent():
     import_dspt_file(path=SAMPLE_DSPT)
     counts = (DsptOrganisation.objects.count(), DsptAssessment.objects.count())
     run = import_dspt_file(path=SAMPLE_DSPT)
-    assert (run.added, run.changed, run.unchanged) == (0, 0, 25)
+    assert (run.added, run.changed, run.unchanged) == (0, 0, 26)
     assert (DsptOrganisation.objects.count(), DsptAssessment.objects.count()) == counts
 
 

@@ -53,7 +53,7 @@ def test_publication_counts_from_the_day_it_is_published_even_early():
     "status, current, lapsed",
     [
         ("met", "meets", "out_of_date"),
-        ("exceeded", "meets", "out_of_date"),
+        ("exceeded", "exceeds", "out_of_date"),
         ("approaching", "approaching", "out_of_date"),
         ("not_met", "not_met", "out_of_date"),
     ],

@@ -5,18 +5,20 @@ age 11) and Flesch reading ease 70 or higher ("fairly easy" or easier).
 Easy Read sentences must be easier still: grade 4 or lower, one idea each.
 """
 
+import datetime as dt
+
 import pytest
 import textstat
 
-from providers import status_text
-from providers.dspt_status import ALL_STATUSES
+from providers import presenter, status_text
+from providers.dspt_status import ALL_STATUSES, Result, plain_status
 
 CODES = [status.code for status in ALL_STATUSES]
 
 
 def plain_text(code):
-    status = next(s for s in ALL_STATUSES if s.code == code)
-    return " ".join([status.label + ".", status.summary, *status_text.MEANING[code]])
+    look = presenter.present(code)
+    return " ".join([look.label + ".", look.summary, *look.meaning])
 
 
 @pytest.mark.parametrize("code", CODES)
@@ -34,13 +36,41 @@ def test_sentences_are_short(code):
 
 @pytest.mark.parametrize("code", CODES)
 def test_easy_read_is_easier_and_one_idea_per_line(code):
-    lines = status_text.EASY_READ[code]
+    lines = presenter.present(code).easy_read
     text = " ".join(sentence for _, sentence in lines)
     assert textstat.flesch_kincaid_grade(text) <= 4, text
     for picture, sentence in lines:
         assert picture in status_text.EASY_READ_PICTURES
         assert sentence.count(".") + sentence.count("?") == 1, sentence  # one sentence
         assert len(sentence.split()) <= 12, sentence
+
+
+MATCHES = ["location", "head_office", "provider", "name"]
+
+
+@pytest.mark.parametrize("match", MATCHES)
+def test_how_a_record_was_found_is_said_plainly(match):
+    result = Result(status=plain_status(status="met", year_start=2025, today=dt.date(2026, 12, 1)), match=match,
+                    publisher="Home From Home Care Ltd")
+    sentence = presenter.match_sentence(result)
+    # Measured without the organisation's name, which is a name, not a word to read.
+    words = sentence.replace("Home From Home Care Ltd", "the company")
+    assert textstat.flesch_kincaid_grade(words) <= 6, words
+    if match != "location":
+        assert "may cover this service" in sentence and "Ask the service" in sentence
+    easy = presenter.match_easy_read(result)
+    if easy:
+        picture, line = easy
+        assert picture in status_text.EASY_READ_PICTURES and len(line.split()) <= 12
+        assert line.count(".") == 1, line  # one short sentence
+        assert textstat.flesch_kincaid_grade(line) <= 4, line
+
+
+def test_dated_sentences_are_plain():
+    # Measured together: Flesch-Kincaid means little for a two-word sentence alone.
+    text = " ".join(["Published on 1 June 2025. Stopped counting on 1 July 2026.",
+                     "Last published on 28 June 2022.", "Never published.", presenter.DORMANT_SENTENCE])
+    assert textstat.flesch_kincaid_grade(text) <= 6, text
 
 
 def test_questions_are_plain():

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 STATUS_CASES = [
     # status, year, published, expected code, expected words
     ("met", 2025, dt.date(2026, 6, 12), "meets", "Meets the standard"),
-    ("exceeded", 2025, dt.date(2026, 6, 12), "meets", "Meets the standard"),
+    ("exceeded", 2025, dt.date(2026, 6, 12), "exceeds", "Exceeds the standard"),
     ("approaching", 2025, dt.date(2026, 6, 30), "approaching", "Working towards the standard"),
     ("not_met", 2025, dt.date(2026, 6, 20), "not_met", "Does not meet the standard"),
     ("met", 2023, dt.date(2024, 6, 28), "out_of_date", "Out of date"),
@@ -45,7 +45,12 @@ def test_page_shows_the_right_words_for_each_status(client, status, year, publis
     expected = Location.objects.get(pk=location.pk).dspt_status()
     assert tag.groups() == (expected.code, expected.label)
     assert escape(expected.summary) in html
-    assert f"{status} as published" in html
+    if status == "not_published":
+        # Never "Result as published: Not Published" under "No current check published".
+        assert "Result as published" not in html and f"{status} as published" not in html
+        assert f"Last published on {published:%-d %B %Y}." in html
+    else:
+        assert f"{status} as published" in html
     if published:
         assert published.strftime("%-d %B %Y") in html
 
@@ -77,7 +82,9 @@ def test_published_by_the_provider_is_said(client):
     location = LocationFactory(provider=provider, ods_code="")
     rematch_locations()
     html = page(client, location)
-    assert "which runs this service. It published one check for all its services." in html
+    # A provider's check may not cover every service: the page says what we know and no more.
+    assert "It published one check for all its services" not in html
+    assert "published a check. It may cover this service. Ask the service." in html
 
 
 def test_history_is_newest_first(client):

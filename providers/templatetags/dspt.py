@@ -4,28 +4,17 @@ from django import template
 from django.utils import timezone
 
 from providers.dspt_status import PlainStatus
+from providers.presenter import present
 from providers.services import formats
 
 register = template.Library()
 
-# Tag colour and icon for each plain status. Colour is never the only signal:
-# every tag has an icon and words.
-STYLE = {
-    "meets": ("green", "tick"),
-    "approaching": ("yellow", "arrow"),
-    "not_met": ("red", "cross"),
-    "out_of_date": ("orange", "warning"),
-    "not_published": ("grey", "dash"),
-    "unknown": ("white", "question"),
-    "not_found": ("white", "question"),
-}
-
 
 @register.inclusion_tag("components/status_tag.html")
 def status_tag(status: PlainStatus, size: str = ""):
-    """{% status_tag location.dspt_status %} -> a tag with an icon and the words."""
-    colour, icon = STYLE[status.code]
-    return {"status": status, "colour": colour, "icon": icon, "size": size}
+    """{% status_tag location.dspt_status %} -> a tag with an icon and the words (never colour alone)."""
+    look = present(status.code)
+    return {"status": status, "colour": look.tag, "icon": look.icon, "size": size}
 
 
 @register.simple_tag
@@ -55,3 +44,11 @@ def miles(distance) -> str:
         return "less than 0.1 miles"
     value = f"{distance:.1f}"
     return f"{value} mile" if value == "1.0" else f"{value} miles"
+
+
+@register.simple_tag
+def dormant_words() -> str:
+    """The words for a service CQC says is not providing care at the moment (one place: the presenter)."""
+    from providers.presenter import DORMANT_SENTENCE
+
+    return DORMANT_SENTENCE

@@ -12,12 +12,15 @@ from django.core.management.base import BaseCommand, CommandError
 from providers.models import ImportRun, Location
 from providers.services.cqc_import import import_cqc_file
 from providers.services.dspt_import import import_dspt_file
+from providers.services.ods_import import import_ods_file
 from providers.services.postcode_import import import_postcodes_file
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 SAMPLE_CQC = FIXTURES / "16_November_2026_HSCA_Active_Locations.ods"
 SAMPLE_DSPT = FIXTURES / "DSPT search results 20_11_2026 09_15_02.csv"
 SAMPLE_POSTCODES = FIXTURES / "postcodes_sample.csv"
+SAMPLE_ODS_SITES = FIXTURES / "ecarehomesite.csv"
+SAMPLE_ODS_HEAD_OFFICES = FIXTURES / "ecarehomehq.csv"
 
 
 class Command(BaseCommand):
@@ -30,7 +33,8 @@ class Command(BaseCommand):
         if Location.objects.exists() and not force:
             self.stdout.write("Care services are already loaded; leaving them alone (use --force to reload the sample).")
             return
-        samples = ((import_cqc_file, SAMPLE_CQC), (import_dspt_file, SAMPLE_DSPT), (import_postcodes_file, SAMPLE_POSTCODES))
+        samples = ((import_cqc_file, SAMPLE_CQC), (import_dspt_file, SAMPLE_DSPT), (import_ods_file, SAMPLE_ODS_SITES),
+                   (import_ods_file, SAMPLE_ODS_HEAD_OFFICES), (import_postcodes_file, SAMPLE_POSTCODES))
         for importer, path in samples:
             run = importer(path=path, started_by="sample data")
             if run.state != ImportRun.State.SUCCEEDED:
