@@ -15,8 +15,13 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
-from providers.models import DsptAssessment, DsptOrganisation, ImportRun, Location, Postcode, ProblemReport, Provider
-from providers.services import uploads
+from providers.models import (DsptAssessment, DsptOrganisation, ImportRun, Location, NameMatchCandidate, OdsCareHome,
+                              Postcode, ProblemReport, Provider)
+from providers.services import matching, uploads
+
+# DSPT primary sectors of adult social care (the DSPT data also holds GPs, pharmacies, trusts...).
+SOCIAL_CARE_SECTORS = r"(care home|domiciliary|supported living|shared lives|social care|home ?care|care at home)"
+LIST_LIMIT = 200
 
 
 @admin.register(Provider)
@@ -109,6 +114,8 @@ class ImportRunAdmin(admin.ModelAdmin):
             path("<int:run_id>/report/", self.admin_site.admin_view(self.report_view), name="providers_importrun_report"),
             path("<int:run_id>/apply/", self.admin_site.admin_view(self.apply_view), name="providers_importrun_apply"),
             path("matching/", self.admin_site.admin_view(self.matching_view), name="providers_importrun_matching"),
+            path("matching/candidates/<int:candidate_id>/", self.admin_site.admin_view(self.decide_view),
+                 name="providers_importrun_decide"),
         ]
         return custom + super().get_urls()
 
@@ -154,25 +161,75 @@ class ImportRunAdmin(admin.ModelAdmin):
         return redirect("admin:providers_importrun_report", run_id=run.pk)
 
     def matching_view(self, request):
-        """How many care services have a DSPT record, and DSPT organisations with no care service."""
+        """How care services were matched to DSPT records, by method, with names; and close names to review."""
         locations = Location.objects.registered()
-        by_match = locations.aggregate(
-            total=Count("id"),
-            own=Count("id", filter=Q(dspt_match=Location.DsptMatch.LOCATION)),
-            provider=Count("id", filter=Q(dspt_match=Location.DsptMatch.PROVIDER)),
-            none=Count("id", filter=Q(dspt_match="")),
-        )
-        unmatched_orgs = DsptOrganisation.objects.filter(locations__isnull=True).exclude(
-            ods_code__in=Provider.objects.exclude(ods_code="").values("ods_code")
+        total = locations.count()
+        counts = dict(locations.values_list("dspt_match").annotate(n=Count("id")).values_list("dspt_match", "n"))
+        by_method = [(label, counts.get(value, 0), f"{counts.get(value, 0) / total:.0%}" if total else "–")
+                     for value, label in Location.DsptMatch.choices]
+        unmatched_orgs = (
+            DsptOrganisation.objects.filter(locations__isnull=True, primary_sector__iregex=SOCIAL_CARE_SECTORS)
+            .exclude(ods_code__in=Provider.objects.exclude(ods_code="").values("ods_code"))
+            .exclude(ods_code__in=OdsCareHome.objects.exclude(parent_code="").values("parent_code"))
+            .select_related("current_assessment").order_by("name")
         )
         context = {
             **self.admin_site.each_context(request), "title": "Matching care services to DSPT records",
-            "opts": self.model._meta, "by_match": by_match,
-            "services_without": locations.filter(dspt_match="").select_related("provider").order_by("name")[:200],
+            "opts": self.model._meta, "total": total, "by_method": by_method, "limit": LIST_LIMIT,
+            "candidates": NameMatchCandidate.objects.filter(decision=NameMatchCandidate.Decision.PENDING)
+                          .select_related("provider", "organisation")
+                          .annotate(unmatched=Count("provider__locations", filter=Q(
+                              provider__locations__dspt_match="", provider__locations__deregistered_on__isnull=True)))
+                          [:LIST_LIMIT],
+            "decided": NameMatchCandidate.objects.exclude(decision=NameMatchCandidate.Decision.PENDING)
+                       .select_related("provider", "organisation").order_by("-decided_at")[:20],
+            "services_without": locations.filter(dspt_match="").select_related("provider").order_by("name")[:LIST_LIMIT],
+            "unmatched_orgs": unmatched_orgs[:LIST_LIMIT],
             "unmatched_count": unmatched_orgs.count(),
-            "unmatched_by_sector": unmatched_orgs.values("primary_sector").annotate(n=Count("id")).order_by("-n")[:20],
         }
         return TemplateResponse(request, "admin/providers/importrun/matching.html", context)
+
+    def decide_view(self, request, candidate_id):
+        """Accept or reject one close name. Accepting gives the provider the DSPT organisation's code."""
+        if request.method != "POST" or not request.user.has_perm("providers.change_provider"):
+            messages.error(request, "You do not have permission to decide name matches.")
+            return redirect("admin:providers_importrun_matching")
+        candidate = get_object_or_404(NameMatchCandidate.objects.select_related("provider", "organisation"),
+                                      pk=candidate_id, decision=NameMatchCandidate.Decision.PENDING)
+        user = request.user.get_username()
+        if request.POST.get("decision") == "accept":
+            changed = matching.accept_candidate(candidate=candidate, user=user)
+            messages.success(request, f"{candidate.provider.name} now uses the DSPT record of "
+                                      f"{candidate.organisation.name} ({candidate.organisation.ods_code}). "
+                                      f"{changed} care services changed.")
+        elif request.POST.get("decision") == "reject":
+            matching.reject_candidate(candidate=candidate, user=user)
+            messages.success(request, f"Rejected: {candidate.provider.name} is not {candidate.organisation.name}. "
+                                      "We will not suggest this pair again.")
+        return redirect("admin:providers_importrun_matching")
+
+
+@admin.register(NameMatchCandidate)
+class NameMatchCandidateAdmin(admin.ModelAdmin):
+    """Every suggestion and decision, for the record. Decide on the matching report page."""
+
+    list_display = ["provider", "organisation", "similarity", "decision", "decided_by", "decided_at"]
+    list_filter = ["decision"]
+    search_fields = ["provider__name", "organisation__name", "organisation__ods_code"]
+    readonly_fields = ["provider", "organisation", "similarity", "decision", "decided_by", "decided_at", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OdsCareHome)
+class OdsCareHomeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "parent_code", "postcode", "closed_on", "left_parent_on"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name", "parent_code"]
 
 
 @admin.register(Postcode)

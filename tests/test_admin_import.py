@@ -84,10 +84,33 @@ def test_imported_names_are_escaped_in_the_admin(admin_client):
 
 def test_matching_report(admin_client, sample_loaded):
     html = admin_client.get(reverse("admin:providers_importrun_matching")).content.decode()
-    assert "Matched by their own ODS code</th><td>18" in html
-    assert "Matched by their provider's ODS code</th><td>5" in html
-    assert "With no DSPT record</th><td>3" in html
+    assert "This service&#x27;s own ODS code</th><td>18</td>" in html
+    assert "Its provider&#x27;s ODS code</th><td>5</td>" in html
+    assert "Its head office (NHS ODS care home list)</th><td>0</td>" in html  # no ODS site list loaded yet
+    assert "No DSPT record found</th><td>3</td>" in html
+    # Names, not only counts: the services with no record, and social care DSPT organisations with no service.
     assert "Oak Tree House" in html
+    assert "EXAMPLE COMMUNITY INTEREST COMPANY" not in html  # a charity, not a social care sector
+    assert "ST JOSEPHS CARE GROUP HEAD OFFICE" in html
+
+
+def test_an_admin_reviews_close_names_on_the_matching_report(admin_client, sample_loaded):
+    from providers.models import DsptOrganisation, NameMatchCandidate
+    from providers.services.matching import rematch_locations
+
+    DsptOrganisation.objects.filter(ods_code="AJ0S").update(name="ST JOSEPHS CARE TRUSTS")
+    rematch_locations()
+    candidate = NameMatchCandidate.objects.get(organisation__ods_code="AJ0S")
+    url = reverse("admin:providers_importrun_matching")
+    html = admin_client.get(url).content.decode()
+    assert "Names to review (1)" in html and "ST JOSEPHS CARE TRUSTS" in html
+    decide = reverse("admin:providers_importrun_decide", args=[candidate.pk])
+    response = admin_client.post(decide, {"decision": "accept"}, follow=True)
+    assert "now uses the DSPT record of ST JOSEPHS CARE TRUSTS (AJ0S)" in response.content.decode()
+    oak_tree = Location.objects.get(name="Oak Tree House")
+    assert (oak_tree.dspt_match, oak_tree.dspt_organisation.ods_code) == ("provider", "AJ0S")
+    # A decided candidate cannot be decided again.
+    assert admin_client.post(decide, {"decision": "reject"}).status_code == 404
 
 
 def test_large_removals_must_be_confirmed_in_the_admin(admin_client):

@@ -106,7 +106,11 @@ def suggest_name_candidates() -> int:
             FROM {PROVIDERS} p
             CROSS JOIN LATERAL (
                 SELECT o.id, similarity(o.name_key, p.name_key) AS alike FROM {ORGANISATIONS} o
-                WHERE o.name_key % p.name_key ORDER BY alike DESC, o.id LIMIT {CANDIDATES_PER_PROVIDER}) close
+                WHERE o.name_key % p.name_key
+                  -- a care site that published under its own code is not a head office
+                  AND NOT EXISTS (SELECT 1 FROM {LOCATIONS} own
+                                  WHERE own.dspt_organisation_id = o.id AND own.dspt_match = 'location')
+                ORDER BY alike DESC, o.id LIMIT {CANDIDATES_PER_PROVIDER}) close
             WHERE length(p.name_key) >= 4
               AND EXISTS (SELECT 1 FROM {LOCATIONS} l WHERE l.provider_id = p.id
                           AND l.dspt_match = '' AND l.deregistered_on IS NULL)
