@@ -164,6 +164,7 @@ RESULT_CODES = [code for code in LOOKS if code not in ("deregistered", "dormant"
 DORMANT_SENTENCE = "CQC says this service is not providing care at the moment."
 DORMANT_EASY_READ = ("house", "This care service is not giving care at the moment.")
 DEREGISTERED_EASY_READ = ("dash", "This care service is closed now.")
+MAY_COVER_EASY_READ = ("question", "Ask if the check covers this service.")
 
 # How a service's DSPT record was found (Location.DsptMatch values), in words.
 # `who` names the publisher in a sentence; `csv` is the short form.
@@ -222,8 +223,8 @@ def match_easy_read(result) -> tuple[str, str] | None:
     if result.match in ("", "location"):
         return None
     if result.match == "head_office":
-        return ("people", "Its head office did a check that may cover this service.")
-    return ("people", "The group that runs it did a check that may cover it.")
+        return ("people", "We show the check of its head office.")
+    return ("people", "We show the check of the group that runs it.")
 
 
 def match_csv(match: str) -> str:
@@ -251,8 +252,9 @@ def easy_read_lines(result) -> list[tuple[str, str]]:
         lines.append(DEREGISTERED_EASY_READ)
     elif result.dormant:
         lines.append(DORMANT_EASY_READ)
-    lines.extend(present(result.code).easy_read)
+    status_lines = list(present(result.code).easy_read)
     match = match_easy_read(result)
     if match and result.code != "not_found":
-        lines.insert(len(lines) - 1, match)
-    return lines
+        # "This care service did its check" is not true of a head office's check: say whose it is instead.
+        status_lines = [match, *status_lines[1:-1], MAY_COVER_EASY_READ, status_lines[-1]]
+    return lines + status_lines

@@ -123,7 +123,9 @@ def test_a_head_office_match_says_what_we_know_and_no_more(client):
     expected = ("Its head office, HOME FROM HOME CARE LTD (A560), published a check. "
                 "It may cover this service. Ask the service.")
     assert expected in get(client, "service", location).replace("&#x27;", "'")
-    assert "Its head office did a check that may cover this service." in get(client, "service_easy_read", location)
+    easy_read = get(client, "service_easy_read", location)
+    assert "We show the check of its head office." in easy_read and "Ask if the check covers this service." in easy_read
+    assert "This care service did its check." not in easy_read  # its head office did
     svg = get(client, "badge", location)
     assert "result of its head office" in svg and "It may cover this service" in svg
     data = get(client, "api_service", location)["dspt"]
