@@ -124,7 +124,7 @@ LOOKS = {
         ),
     ),
     "unknown": Look(
-        "We cannot say what this result means",
+        "Result we cannot explain",  # short enough for the badge; the summary says it in full
         "We cannot say what this result means. Its words are shown as they were published.",
         "white", "#4c6272", "question",
         meaning=(

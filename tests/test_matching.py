@@ -18,10 +18,9 @@ from providers.services.dspt_import import import_dspt_file
 from providers.services.ods_import import import_ods_file
 from tests.factories import LocationFactory, ProviderFactory, organisation_with_status
 
+from tests.test_real_files import DSPT_2019, LINCOLNSHIRE
+
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
-REAL = FIXTURES / "real"
-LINCOLNSHIRE = REAL / "lincolnshire_ratings_as_hsca_layout.csv"
-DSPT_2019 = REAL / "DSPT search results 17_06_2019 15_25_54 (2019 publication, 2023 layout, all rows).csv"
 ODS_SITES = FIXTURES / "ecarehomesite.csv"
 ODS_HEAD_OFFICES = FIXTURES / "ecarehomehq.csv"
 
