@@ -207,7 +207,7 @@ def match_sentence(result) -> str:
     if not result.match:
         return ""
     if result.match == "location":
-        return "This care service published this check itself."
+        return "This is the care service's own record, under its own code."
     if result.match == "head_office":
         return (f"Its head office, {result.publisher}, published a check. "
                 "It may cover this service. Ask the service.")
