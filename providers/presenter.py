@@ -166,14 +166,13 @@ DORMANT_EASY_READ = ("house", "This care service is not giving care at the momen
 DEREGISTERED_EASY_READ = ("dash", "This care service is closed now.")
 MAY_COVER_EASY_READ = ("question", "Ask if the check covers this service.")
 
-# How a service's DSPT record was found (Location.DsptMatch values), in words.
-# `who` names the publisher in a sentence; `csv` is the short form.
-MATCH_WORDS = {
-    "location": {"who": "This care service", "csv": "Its own code"},
-    "head_office": {"who": "Its head office", "csv": "Its head office (NHS ODS care home list)"},
-    "provider": {"who": "The company that runs it", "csv": "Its provider's code"},
-    "name": {"who": "The company that runs it", "csv": "Matched by name"},
-    "": {"who": "", "csv": "No record found"},
+# How a service's DSPT record was found (Location.DsptMatch values), as a CSV cell.
+MATCH_CSV = {
+    "location": "Its own code",
+    "head_office": "Its head office (NHS ODS care home list)",
+    "provider": "Its provider's code",
+    "name": "Matched by name",
+    "": "No record found",
 }
 
 
@@ -228,7 +227,7 @@ def match_easy_read(result) -> tuple[str, str] | None:
 
 
 def match_csv(match: str) -> str:
-    return MATCH_WORDS.get(match, MATCH_WORDS[""])["csv"]
+    return MATCH_CSV.get(match, MATCH_CSV[""])
 
 
 def unknown_words(result) -> str:
