@@ -167,6 +167,18 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 IMPORT_UPLOAD_MAX_BYTES = int(os.environ.get("IMPORT_UPLOAD_MAX_BYTES", 100 * 1024 * 1024))
+# How far a file may make us go before it is rejected as broken or hostile
+# (providers/services/spreadsheets.py; docs/adr/0011-bounded-file-reading.md).
+# The defaults are far above any real CQC, DSPT, ODS or postcode file.
+IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_MAX_UNPACKED_BYTES", 1_000_000_000))  # per zip part
+IMPORT_MAX_PACKING_RATIO = int(os.environ.get("IMPORT_MAX_PACKING_RATIO", 200))  # unpacked / packed size
+IMPORT_MAX_REPEAT = int(os.environ.get("IMPORT_MAX_REPEAT", 1000))  # a value or row repeated
+IMPORT_MAX_COLUMNS = int(os.environ.get("IMPORT_MAX_COLUMNS", 1000))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", 2_000_000))  # rows read, and a value's row number
+IMPORT_MAX_CELL_CHARS = int(os.environ.get("IMPORT_MAX_CELL_CHARS", 10_000))
+IMPORT_MAX_LINE_CHARS = int(os.environ.get("IMPORT_MAX_LINE_CHARS", 1_000_000))  # one line of a CSV file
+IMPORT_MAX_XML_DEPTH = int(os.environ.get("IMPORT_MAX_XML_DEPTH", 100))
+IMPORT_MAX_SHARED_STRINGS = int(os.environ.get("IMPORT_MAX_SHARED_STRINGS", 2_000_000))  # distinct texts in .xlsx
 # A readable file imports without the rows it cannot read, listing each one;
 # more than this share of rows set aside rejects the whole file
 # (docs/import-policy.md).

@@ -5,26 +5,24 @@ spreadsheet program shows it (the first row is 1) and cells is a list of
 strings. Dates become ISO text (2024-06-30) and numbers keep full precision,
 so the importers parse one kind of value whatever the file type.
 
-Memory stays flat however large the file: CSV is read line by line, .xlsx
-with openpyxl's read-only mode and .ods by parsing its XML as a stream.
+Memory and time stay bounded however large or hostile the file: CSV is read
+line by line with a cap on each line and value, and .xlsx and .ods are
+streamed through `providers/services/spreadsheets.py`, which caps every
+count a file can inflate (docs/adr/0011-bounded-file-reading.md).
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from xml.etree import ElementTree
 
-# A CSV cell larger than this is not a real value; csv raises an error we report.
-csv.field_size_limit(1_000_000)
+from providers.services.problems import FileProblem
+from providers.services.spreadsheets import ODS_MIMETYPE, Limits, clip, iter_ods, iter_xlsx, open_archive, read_small
 
-
-class FileProblem(Exception):
-    """The whole file cannot be read. The message is shown to the admin as it is."""
+__all__ = ["FileProblem", "Table", "Columns", "Row", "sniff_kind", "iter_rows", "find_table", "clip"]
 
 
 @dataclass
@@ -44,18 +42,7 @@ def sniff_kind(path: Path) -> str:
     if not start:
         raise FileProblem("The file is empty.")
     if start.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(path) as archive:
-                names = set(archive.namelist())
-                if "mimetype" in names:
-                    mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
-                    if mimetype == "application/vnd.oasis.opendocument.spreadsheet":
-                        return "ods"
-                if "xl/workbook.xml" in names:
-                    return "xlsx"
-        except zipfile.BadZipFile as exc:
-            raise FileProblem("The file looks like a spreadsheet but it is damaged or cut short.") from exc
-        raise FileProblem("The file is a zip archive but not a spreadsheet. Upload a .csv, .xlsx or .ods file.")
+        return _sniff_zip(path)
     if start.startswith(b"\xd0\xcf\x11\xe0"):
         raise FileProblem("This is an old Excel .xls file. Save it as .xlsx or CSV UTF-8 and try again.")
     if start.startswith(b"%PDF"):
@@ -67,14 +54,38 @@ def sniff_kind(path: Path) -> str:
     return "csv"
 
 
+def _sniff_zip(path: Path) -> str:
+    try:
+        with open_archive(path, Limits.from_settings()) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names:
+                # Read with a small limit: a hostile 'mimetype' can unpack to gigabytes.
+                mimetype = read_small(archive, "mimetype", 200).decode("ascii", "replace").strip()
+                if mimetype == ODS_MIMETYPE:
+                    return "ods"
+            if "xl/workbook.xml" in names:
+                return "xlsx"
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
+        raise FileProblem("The file looks like a spreadsheet but it is damaged or cut short.") from exc
+    raise FileProblem("The file is a zip archive but not a spreadsheet. Upload a .csv, .xlsx or .ods file.")
+
+
 def iter_rows(path: Path, *, sheet: str | None = None) -> Iterator[tuple[int, list[str]]]:
-    """Yield (row number, cells) from any supported file."""
+    """Yield (row number, cells) from any supported file, within the reading limits."""
     kind = sniff_kind(path)
+    limits = Limits.from_settings()
     if kind == "csv":
-        return _iter_csv(path)
-    if kind == "xlsx":
-        return _iter_xlsx(path, sheet)
-    return _iter_ods(path, sheet)
+        return _iter_csv(path, limits)
+    reader = iter_xlsx if kind == "xlsx" else iter_ods
+    return _damage_reported(reader(path, sheet, limits), kind)
+
+
+def _damage_reported(rows: Iterator, kind: str) -> Iterator[tuple[int, list[str]]]:
+    """A zip cut short or corrupted part-way through is the admin's problem to fix, not a crash."""
+    try:
+        yield from rows
+    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        raise FileProblem(f"The .{kind} file could not be read to the end. It may be damaged or cut short.") from exc
 
 
 def find_table(
@@ -208,10 +219,22 @@ def normalise_heading(text: str) -> str:
 # --- CSV -----------------------------------------------------------------------
 
 
-def _check_utf8(path: Path) -> None:
+def _lines(handle, limit: int) -> Iterator:
+    """The file's lines, refusing one longer than `limit` before it is all in memory."""
+    for line_number in range(1, 1 << 62):
+        line = handle.readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit and line[-1:] not in ("\n", b"\n"):
+            raise FileProblem(f"Line {line_number:,} of the file is longer than {limit:,} characters. "
+                              "A real row is far shorter; the file may be damaged or not a data file.")
+        yield line_number, line
+
+
+def _check_utf8(path: Path, limits: Limits) -> None:
     """Fail early, naming the line, if the file is not UTF-8 text."""
     with open(path, "rb") as handle:
-        for line_number, line in enumerate(handle, start=1):
+        for line_number, line in _lines(handle, limits.line_chars):
             try:
                 line.decode("utf-8")
             except UnicodeDecodeError as exc:
@@ -222,10 +245,11 @@ def _check_utf8(path: Path) -> None:
                 ) from exc
 
 
-def _iter_csv(path: Path) -> Iterator[tuple[int, list[str]]]:
-    _check_utf8(path)
+def _iter_csv(path: Path, limits: Limits) -> Iterator[tuple[int, list[str]]]:
+    _check_utf8(path, limits)
+    csv.field_size_limit(limits.cell_chars)
     with open(path, encoding="utf-8-sig", newline="") as text:
-        reader = csv.reader(text)
+        reader = csv.reader(line for _, line in _lines(text, limits.line_chars))
         row_number = 0
         while True:
             try:
@@ -233,149 +257,26 @@ def _iter_csv(path: Path) -> Iterator[tuple[int, list[str]]]:
             except StopIteration:
                 return
             except csv.Error as exc:
-                raise FileProblem(f"Row {row_number + 1}: the CSV file is damaged ({exc}).") from exc
+                raise FileProblem(_csv_damage(row_number + 1, exc, limits)) from exc
             # We count records, not lines: a quoted value over two lines is
             # still one row, as a spreadsheet program shows it.
             row_number += 1
-            yield row_number, [c.strip() for c in cells]
+            yield row_number, _within_limits(row_number, cells, limits)
 
 
-# --- XLSX ----------------------------------------------------------------------
+def _csv_damage(row_number: int, exc: csv.Error, limits: Limits) -> str:
+    if "field larger than field limit" in str(exc):
+        return (f"Row {row_number}: a value is longer than {limits.cell_chars:,} characters. "
+                "No real record needs that much; a quote mark may be missing.")
+    return f"Row {row_number}: the CSV file is damaged ({clip(str(exc))})."
 
 
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    return str(value).strip()
-
-
-def _iter_xlsx(path: Path, sheet: str | None) -> Iterator[tuple[int, list[str]]]:
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a bad file
-        raise FileProblem("The .xlsx file could not be opened. It may be damaged or cut short.") from exc
-    try:
-        worksheet = _pick_sheet(workbook.sheetnames, sheet, lambda name: workbook[name])
-        for row_number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
-            yield row_number, [_cell_text(v) for v in values]
-    except (zipfile.BadZipFile, KeyError, ValueError, EOFError) as exc:
-        raise FileProblem("The .xlsx file could not be read to the end. It may be damaged or cut short.") from exc
-    finally:
-        workbook.close()
-
-
-def _pick_sheet(names: list[str], wanted: str | None, get):
-    if wanted and wanted in names:
-        return get(wanted)
-    # Prefer a sheet that is not the README notice.
-    for name in names:
-        if name.strip().lower() not in {"readme", "read me", "notes"}:
-            return get(name)
-    return get(names[0])
-
-
-# --- ODS -----------------------------------------------------------------------
-
-_NS = {
-    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
-    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
-    "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
-}
-_T = "{%s}" % _NS["table"]
-_O = "{%s}" % _NS["office"]
-_X = "{%s}" % _NS["text"]
-# A sheet padded to a million empty rows or 16k empty columns is common; we
-# never expand repeats of empty cells beyond what a real row needs.
-_MAX_REPEAT = 1000
-
-
-def _ods_cell_value(cell: ElementTree.Element) -> str:
-    value_type = cell.get(_O + "value-type")
-    if value_type in {"float", "percentage", "currency"}:
-        raw = cell.get(_O + "value", "")
-        try:
-            number = float(raw)
-            return str(int(number)) if number.is_integer() and "e" not in raw.lower() else raw
-        except ValueError:
-            return raw
-    if value_type == "date":
-        raw = cell.get(_O + "date-value", "")
-        return raw[:10] if raw.endswith("T00:00:00") or len(raw) == 10 else raw
-    if value_type == "boolean":
-        return cell.get(_O + "boolean-value", "")
-    parts = []
-    for paragraph in cell.iter(_X + "p"):
-        parts.append("".join(paragraph.itertext()))
-    return "\n".join(parts).strip()
-
-
-def _iter_ods(path: Path, sheet: str | None) -> Iterator[tuple[int, list[str]]]:
-    try:
-        archive = zipfile.ZipFile(path)
-        content = archive.open("content.xml")
-    except (zipfile.BadZipFile, KeyError) as exc:
-        raise FileProblem("The .ods file could not be opened. It may be damaged or cut short.") from exc
-
-    try:
-        sheets_seen: list[str] = []
-        current_table = None
-        in_wanted = False
-        done_wanted = False
-        row_number = 0
-        for event, element in ElementTree.iterparse(content, events=("start", "end")):
-            tag = element.tag
-            if event == "start" and tag == _T + "table":
-                name = element.get(_T + "name", "")
-                sheets_seen.append(name)
-                current_table = element
-                if done_wanted:
-                    continue
-                if sheet is not None:
-                    in_wanted = name == sheet
-                else:
-                    in_wanted = name.strip().lower() not in {"readme", "read me", "notes"}
-                row_number = 0
-            elif event == "end" and tag == _T + "table":
-                if in_wanted:
-                    done_wanted = True
-                    in_wanted = False
-                    return
-                element.clear()
-            elif event == "end" and tag == _T + "table-row":
-                if in_wanted:
-                    cells: list[str] = []
-                    for cell in element:
-                        if cell.tag not in (_T + "table-cell", _T + "covered-table-cell"):
-                            continue
-                        repeat = int(cell.get(_T + "number-columns-repeated", "1"))
-                        value = _ods_cell_value(cell)
-                        cells.extend([value] * min(repeat, _MAX_REPEAT if not value else repeat))
-                    while cells and cells[-1] == "":
-                        cells.pop()
-                    repeat_rows = int(element.get(_T + "number-rows-repeated", "1"))
-                    if not cells:
-                        row_number += repeat_rows
-                    else:
-                        for _ in range(min(repeat_rows, _MAX_REPEAT)):
-                            row_number += 1
-                            yield row_number, list(cells)
-                element.clear()
-                if current_table is not None:
-                    current_table.clear()  # drop finished rows so memory stays flat
-        if sheet is not None and sheet not in sheets_seen:
-            raise FileProblem(f"The spreadsheet has no sheet called '{sheet}'.")
-    except ElementTree.ParseError as exc:
-        raise FileProblem("The .ods file could not be read to the end. It may be damaged or cut short.") from exc
-    except (zipfile.BadZipFile, EOFError) as exc:
-        raise FileProblem("The .ods file could not be read to the end. It may be damaged or cut short.") from exc
-    finally:
-        content.close()
-        archive.close()
+def _within_limits(row_number: int, cells: list[str], limits: Limits) -> list[str]:
+    if row_number > limits.rows:
+        raise FileProblem(f"The file has more than {limits.rows:,} rows. We read at most {limits.rows:,}.")
+    if len(cells) > limits.columns:
+        if any(cell.strip() for cell in cells[limits.columns:]):
+            raise FileProblem(f"Row {row_number}: there is a value in column {len(cells):,}. "
+                              f"We read at most {limits.columns:,} columns.")
+        del cells[limits.columns:]
+    return [c.strip() for c in cells]
