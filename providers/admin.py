@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from providers.models import (DsptAssessment, DsptOrganisation, ImportRun, Location, NameMatchCandidate, OdsCareHome,
                               Postcode, ProblemReport, Provider)
-from providers.services import matching, uploads
+from providers.services import matching, runs, uploads
 
 # DSPT primary sectors of adult social care (the DSPT data also holds GPs, pharmacies, trusts...).
 SOCIAL_CARE_SECTORS = r"(care home|domiciliary|supported living|shared lives|social care|home ?care|care at home)"
@@ -108,6 +108,14 @@ class ImportRunAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # the runs are the audit trail of every change to the data
+
+    def changelist_view(self, request, extra_context=None):
+        runs.mark_dead_runs()
+        uploads.expire_uploads()
+        return super().changelist_view(request, extra_context)
+
     def get_urls(self):
         custom = [
             path("upload/", self.admin_site.admin_view(self.upload_view), name="providers_importrun_upload"),
@@ -138,6 +146,7 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     def report_view(self, request, run_id):
         """What an import did or would do: counts, examples, and every rejected row."""
+        runs.mark_dead_runs()
         run = get_object_or_404(ImportRun, pk=run_id)
         context = {**self.admin_site.each_context(request), "title": f"Import: {run.file_name}", "run": run,
                    "opts": self.model._meta, "can_apply": run.state == ImportRun.State.PREVIEW and run.stored_file,

@@ -76,6 +76,10 @@ class ImportRun(models.Model):
     stored_file = models.CharField(
         max_length=500, blank=True, help_text="Where an uploaded file waits between preview and import."
     )
+    # The database connection the import runs on: while it lives, the run is
+    # alive (providers/services/runs.py).
+    backend_pid = models.IntegerField(null=True, blank=True, editable=False)
+    backend_started_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-started_at"]

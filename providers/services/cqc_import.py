@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from providers.services.problems import clip
 from providers.models import ImportRun, Location, Provider
 from providers.postcodes import normalise_postcode
 from providers.services import formats
@@ -67,7 +68,7 @@ def _cqc_id(pattern: re.Pattern, what: str):
         if not value:
             raise ValueError("is blank")
         if not pattern.match(value):
-            raise ValueError(f"'{text[:80]}' is not a CQC {what} ID")
+            raise ValueError(f"'{clip(text)}' is not a CQC {what} ID")
         return value
     return check
 
@@ -77,7 +78,7 @@ def _postcode(text: str) -> str:
         raise ValueError("is blank")
     postcode = normalise_postcode(text)
     if postcode is None:
-        raise ValueError(f"'{text[:80]}' is not a UK postcode")
+        raise ValueError(f"'{clip(text)}' is not a UK postcode")
     return postcode
 
 

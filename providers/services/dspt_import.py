@@ -19,6 +19,7 @@ from pathlib import Path
 from django.utils import timezone
 
 from providers import dspt_status
+from providers.services.problems import clip
 from providers.models import DsptAssessment, DsptOrganisation, ImportRun
 from providers.services import formats
 from providers.services.importing import (
@@ -110,7 +111,7 @@ def parse_status(text: str, *, today=None) -> tuple[str, int | None]:
         return dspt_status.OTHER, (_year_start(*year.groups(), today=today) if year else None)
     year_start = _year_start(*re.split(r"\s*[-/]\s*", match.group("year")), today=today)
     if year_start is None:
-        raise ValueError(f"'{text}' has a year that does not run on or that we do not expect ({match.group('year')})")
+        raise ValueError(f"'{clip(text)}' has a year that does not run on or that we do not expect ({match.group('year')})")
     return status, year_start
 
 

@@ -10,6 +10,8 @@ import re
 
 import phonenumbers
 
+from providers.services.problems import clip
+
 # --- CQC HSCA Active Locations ------------------------------------------------
 
 ACTIVE_LOCATIONS_CORE = [
@@ -144,7 +146,7 @@ def parse_date(text: str) -> dt.date | None:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise ValueError(f"'{text}' is not a date we recognise (use dd/mm/yyyy)")
+    raise ValueError(f"'{clip(text)}' is not a date we recognise (use dd/mm/yyyy)")
 
 
 def parse_yes_no(text: str) -> bool:
@@ -153,7 +155,7 @@ def parse_yes_no(text: str) -> bool:
         return True
     if value in {"", "N", "NO", "FALSE", "0", "-"}:
         return False
-    raise ValueError(f"'{text}' should be Y or N")
+    raise ValueError(f"'{clip(text)}' should be Y or N")
 
 
 _ODS_CODE = re.compile(r"^[A-Z0-9]{3,10}$")
@@ -165,7 +167,7 @@ def parse_ods_code(text: str) -> str:
     if code in {"", "-"}:
         return ""
     if not _ODS_CODE.match(code):
-        raise ValueError(f"'{text}' is not an ODS code (3 to 10 letters and numbers)")
+        raise ValueError(f"'{clip(text)}' is not an ODS code (3 to 10 letters and numbers)")
     return code
 
 
@@ -187,9 +189,9 @@ def parse_dspt_code(text: str) -> str:
     if re.fullmatch(r"\d+\.0+", code):
         code = code.split(".")[0]
     if _LOOKS_LIKE_A_DATE.match(code):
-        raise ValueError(f"'{code[:40]}' is a date, not a code (a spreadsheet may have changed the code into a date)")
+        raise ValueError(f"'{clip(code)}' is a date, not a code (a spreadsheet may have changed the code into a date)")
     if len(code) > DSPT_CODE_MAX_LENGTH or not _DSPT_CODE.match(code):
-        raise ValueError(f"'{text[:40]}' is not an ODS code (letters and numbers, perhaps with a suffix after a hyphen)")
+        raise ValueError(f"'{clip(text)}' is not an ODS code (letters and numbers, perhaps with a suffix after a hyphen)")
     return code
 
 
@@ -200,7 +202,7 @@ def parse_coordinate(text: str, *, low: float, high: float, name: str = "") -> f
     try:
         value = float(text)
     except ValueError:
-        raise ValueError(f"{name} '{text}' is not a number".strip()) from None
+        raise ValueError(f"{name} '{clip(text)}' is not a number".strip()) from None
     if not (low <= value <= high):
         raise ValueError(f"{name} {value} is outside the UK".strip())
     return value
@@ -213,9 +215,9 @@ def parse_whole_number(text: str, *, name: str = "") -> int | None:
     try:
         value = float(text)
     except ValueError:
-        raise ValueError(f"{name} '{text}' is not a number".strip()) from None
+        raise ValueError(f"{name} '{clip(text)}' is not a number".strip()) from None
     if value < 0 or not value.is_integer():
-        raise ValueError(f"{name} '{text}' is not a whole number".strip())
+        raise ValueError(f"{name} '{clip(text)}' is not a whole number".strip())
     return int(value)
 
 

@@ -18,7 +18,6 @@ drives both reading a row and the staging table's columns.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,9 +30,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from providers.models import ImportRun
-from providers.services.tabular import FileProblem
+from providers.services.problems import FileProblem, clip
+from providers.services.runs import MAX_REASON_CHARS, autocommit_connection, finish_run, start_run
 
-# How many problems we keep on the run record (all are counted).
+# How many problems we keep on the run record (all are counted), and how long each may be.
 MAX_STORED_ERRORS = 1000
 PROGRESS_EVERY = 2000
 # How many examples of what an import adds, changes or removes the preview lists.
@@ -110,6 +110,8 @@ class Problems:
     def add(self, row_number: int | None, reason: str) -> None:
         self.count += 1
         if len(self.messages) < MAX_STORED_ERRORS:
+            # Reasons quote clipped values already; this bounds the whole line too.
+            reason = clip(reason, MAX_REASON_CHARS)
             self.messages.append(f"Row {row_number}: {reason}" if row_number else reason)
 
     def __bool__(self) -> bool:
@@ -202,7 +204,7 @@ def execute_import(*, job: ImportJob, stage: Callable[[ImportJob], None], apply:
     except _DryRunDone:
         return finish_run(run, state=ImportRun.State.PREVIEW, skipped=parsed.skipped, problems=parsed.problems,
                           message=_with_set_aside(f"Preview only: nothing was written. {run.message}", parsed, "would be"))
-    except Exception:
+    except BaseException:  # an unexpected error, or the process being stopped: never left 'running'
         finish_run(run, state=ImportRun.State.FAILED,
                    message="The import stopped because of an unexpected error. Nothing was imported.")
         raise
@@ -217,42 +219,6 @@ def _with_set_aside(message: str, parsed: ParsedFile, verb: str) -> str:
         return message.strip()
     return (f"{message.strip()} {parsed.problems.count} rows could not be read and {verb} set aside; "
             "each is listed below. The other rows {verb} imported.").replace("{verb}", verb)
-
-
-def file_checksum(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1024 * 1024), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def start_run(*, kind: str, path: Path, file_name: str, started_by: str, dry_run: bool) -> ImportRun:
-    return ImportRun.objects.create(
-        kind=kind,
-        file_name=file_name[:255],
-        file_sha256=file_checksum(path),
-        file_size=path.stat().st_size,
-        started_by=started_by[:150],
-        dry_run=dry_run,
-        state=ImportRun.State.RUNNING,
-    )
-
-
-def finish_run(run: ImportRun, *, state: str, message: str = "", problems: Problems | None = None,
-               skipped: Counter | None = None) -> ImportRun:
-    run.state = state
-    run.finished_at = timezone.now()
-    if message:
-        run.message = message
-    if problems is not None:
-        run.errors = problems.messages
-        run.error_count = problems.count
-    if skipped is not None:
-        run.skipped = sum(skipped.values())
-        run.skipped_reasons = dict(skipped.most_common())
-    run.save()
-    return run
 
 
 class ProgressReporter:
@@ -278,12 +244,7 @@ class ProgressReporter:
         self._last = rows_read
         try:
             if self._conn is None:
-                params = {
-                    key: value
-                    for key, value in connection.get_connection_params().items()
-                    if key not in {"context", "cursor_factory", "prepare_threshold", "server_side_binding"}
-                }
-                self._conn = psycopg.connect(**params, autocommit=True)
+                self._conn = autocommit_connection()
             self._conn.execute(
                 "UPDATE providers_importrun SET rows_read = %s WHERE id = %s", [rows_read, self.run.pk]
             )
@@ -311,6 +272,10 @@ def data_rows(table, *, parsed: ParsedFile, reporter: "ProgressReporter", check_
             continue
         parsed.rows_read += 1
         reporter(parsed.rows_read)
+        nul = _nul_problem(cells, table.headings)
+        if nul:
+            parsed.problems.add(row_number, nul)
+            continue
         short = check_short_rows and short_row_problem(cells, table.headings)
         if short:
             parsed.problems.add(row_number, short)
@@ -319,6 +284,15 @@ def data_rows(table, *, parsed: ParsedFile, reporter: "ProgressReporter", check_
     reporter(parsed.rows_read)
     if short:
         raise FileProblem(f"Row {row_number}: the last row {short}. The file may be cut short: download it again.")
+
+
+def _nul_problem(cells: list[str], headings: list[str]) -> str:
+    """PostgreSQL cannot store a NUL character: a row holding one is set aside like any damaged row."""
+    for position, cell in enumerate(cells):
+        if "\x00" in cell:
+            heading = clip(headings[position]) if position < len(headings) else f"column {position + 1}"
+            return f"{heading} holds a NUL character (an invisible code left by a damaged file)"
+    return ""
 
 
 def set_aside_duplicates(cursor, *, staging: str, key: str, label: str, parsed: ParsedFile) -> int:

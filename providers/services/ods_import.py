@@ -27,6 +27,7 @@ import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
+from providers.services.problems import clip
 from providers.models import ImportRun, Location, OdsCareHome
 from providers.services import formats
 from providers.services.importing import (
@@ -65,7 +66,7 @@ def parse_ods_date(text: str) -> dt.date | None:
     try:
         return dt.datetime.strptime(text, "%Y%m%d").date()
     except ValueError:
-        raise ValueError(f"'{text[:40]}' is not a date in the form YYYYMMDD") from None
+        raise ValueError(f"'{clip(text)}' is not a date in the form YYYYMMDD") from None
 
 
 def _required_code(text: str) -> str:
@@ -106,7 +107,7 @@ def _kind_of(first_row: list[str]) -> tuple[str, list[str]]:
     code = first_row[0].strip().upper() if first_row else ""
     if not code or not code.isalnum():
         raise FileProblem("This does not look like an NHS ODS care home file: its first cell should be an "
-                          f"organisation code, not '{code[:40]}'. The files have no header row.")
+                          f"organisation code, not '{clip(code)}'. The files have no header row.")
     if count >= len(SITE_HEADINGS) - 2:
         return OdsCareHome.Kind.SITE, SITE_HEADINGS
     if len(HEAD_OFFICE_HEADINGS) - 2 <= count < len(SITE_HEADINGS) - 2:

@@ -31,7 +31,7 @@ from xml.parsers import expat
 
 from django.conf import settings
 
-from providers.services.problems import FileProblem
+from providers.services.problems import FileProblem, clip
 
 CHUNK_BYTES = 64 * 1024
 # A real spreadsheet has tens of parts; a zip of thousands is not one.
@@ -106,12 +106,6 @@ def read_small(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
 
 
 # --- Safe, counted XML ----------------------------------------------------------------
-
-
-def clip(text: str, length: int = 80) -> str:
-    """At most `length` characters of a value, without control characters, for a message."""
-    text = "".join(ch if ch.isprintable() else " " for ch in str(text))
-    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 class _XmlReader:

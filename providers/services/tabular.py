@@ -19,8 +19,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from providers.services.problems import FileProblem
-from providers.services.spreadsheets import ODS_MIMETYPE, Limits, clip, iter_ods, iter_xlsx, open_archive, read_small
+from providers.services.problems import FileProblem, clip
+from providers.services.spreadsheets import ODS_MIMETYPE, Limits, iter_ods, iter_xlsx, open_archive, read_small
 
 __all__ = ["FileProblem", "Table", "Columns", "Row", "sniff_kind", "iter_rows", "find_table", "clip"]
 

@@ -9,6 +9,7 @@ checksum must not have changed) and delete our copy.
 from __future__ import annotations
 
 import secrets
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from providers.models import ImportRun
 from providers.services.cqc_import import import_cqc_file
 from providers.services.dspt_import import import_dspt_file
 from providers.services.postcode_import import import_postcodes_file
-from providers.services.importing import file_checksum
+from providers.services.runs import file_checksum
 from providers.services.ods_import import import_ods_file
 
 ALLOWED_SUFFIXES = {".csv", ".xlsx", ".ods"}
@@ -40,6 +41,7 @@ def upload_folder() -> Path:
 
 def save_upload(*, uploaded_file) -> Path:
     """Copy an uploaded file to the private upload folder, in chunks."""
+    expire_uploads()
     suffix = Path(uploaded_file.name).suffix.lower()
     path = upload_folder() / f"{secrets.token_hex(16)}{suffix}"
     with open(path, "wb") as handle:
@@ -53,7 +55,11 @@ def preview_upload(*, source: str, path: Path, file_name: str, user: str, as_of=
 
     as_of: the date of the data, for a file whose name carries none.
     """
-    run = IMPORTERS[source](path=path, file_name=file_name, dry_run=True, started_by=user, as_of=as_of)
+    try:
+        run = IMPORTERS[source](path=path, file_name=file_name, dry_run=True, started_by=user, as_of=as_of)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
     if run.state == ImportRun.State.PREVIEW:
         run.stored_file = str(path)
         run.save(update_fields=["stored_file"])
@@ -82,3 +88,18 @@ def apply_preview(*, preview: ImportRun, user: str, allow_removals: bool = False
         preview.save(update_fields=["state", "stored_file"])
         path.unlink(missing_ok=True)
     return run
+
+
+def expire_uploads() -> int:
+    """Delete uploaded files older than IMPORT_UPLOAD_KEEP_HOURS, and forget them on their previews.
+
+    A preview not imported within that time must be uploaded again. Returns
+    how many files were deleted.
+    """
+    cutoff = time.time() - settings.IMPORT_UPLOAD_KEEP_HOURS * 3600
+    expired = [path for path in upload_folder().iterdir() if path.is_file() and path.stat().st_mtime < cutoff]
+    for path in expired:
+        path.unlink(missing_ok=True)
+    if expired:
+        ImportRun.objects.filter(stored_file__in=[str(path) for path in expired]).update(stored_file="")
+    return len(expired)
