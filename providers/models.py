@@ -229,6 +229,9 @@ class Location(models.Model):
         HEAD_OFFICE = "head_office", "Its head office (NHS ODS care home list)"
         PROVIDER = "provider", "Its provider's ODS code"
         NAME = "name", "Its provider's name"
+        # Not a match: its own ODS code is also used by another provider's
+        # service, so we cannot tell whose DSPT record that code's is.
+        SHARED_CODE = "shared_code", "Unclear: its ODS code is also used by another provider's service"
         NONE = "", "No DSPT record found"
 
     cqc_location_id = models.CharField("CQC location ID", max_length=20, unique=True)
@@ -345,7 +348,9 @@ class Location(models.Model):
         organisation = self.dspt_organisation
         return result_for(
             assessment=self.current_dspt_assessment, today=today or timezone.localdate(),
-            match=self.dspt_match if organisation else "", publisher=organisation.name if organisation else "",
+            # 'shared_code' has no organisation, but is said on the page: the match is unclear.
+            match=self.dspt_match if organisation or self.dspt_match == self.DsptMatch.SHARED_CODE else "",
+            publisher=organisation.name if organisation else "",
             dormant=self.dormant, registered=self.is_registered,
         )
 

@@ -172,6 +172,7 @@ MATCH_CSV = {
     "head_office": "Its head office (NHS ODS care home list)",
     "provider": "Its provider's code",
     "name": "Matched by name",
+    "shared_code": "Unclear: another company's service uses its code",
     "": "No record found",
 }
 
@@ -205,6 +206,9 @@ def match_sentence(result) -> str:
     """Who published the record we show, and what that does and does not tell us."""
     if not result.match:
         return ""
+    if result.match == "shared_code":
+        return ("Another company's care service uses the same NHS code as this one, so we cannot tell "
+                "which check belongs to this service. Ask the service.")
     if result.match == "location":
         return "This is the care service's own record, under its own code."
     if result.match == "head_office":
@@ -219,7 +223,7 @@ def match_sentence(result) -> str:
 
 def match_easy_read(result) -> tuple[str, str] | None:
     """The same in one short Easy Read line with a picture, or None for the service's own check."""
-    if result.match in ("", "location"):
+    if result.match in ("", "location", "shared_code"):
         return None
     if result.match == "head_office":
         return ("people", "We show the check of its head office.")

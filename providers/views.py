@@ -181,7 +181,11 @@ def by_ods_code(request, ods_code):
     """/ods/<code>/: a stable link by ODS code. Goes to the service with that code,
     or lists the services of the provider with that code."""
     code = ods_code.strip().upper()
-    services = Location.objects.filter(ods_code=code).registered_first()
+    services = list(Location.objects.filter(ods_code=code).with_dspt_status().registered_first())
+    if len({service.provider_id for service in services if service.deregistered_on is None}) > 1:
+        # Services of different providers use this code: we cannot tell whose it is, so the visitor chooses.
+        return render(request, "providers/ods_services.html",
+                      {"code": code, "services": services, "shared": True, "today": timezone.localdate()})
     if services:
         return redirect("service", services[0].cqc_location_id)
     services = list(Location.objects.filter(provider__ods_code=code).with_dspt_status().registered_first())

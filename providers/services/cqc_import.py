@@ -28,6 +28,7 @@ from providers.services import formats
 from providers.services.importing import (
     Field,
     ImportJob,
+    MAX_STORED_ERRORS,
     PREVIEW_EXAMPLES,
     ParsedFile,
     ProgressCallback,
@@ -322,6 +323,7 @@ def _stage_file(job: ImportJob) -> None:
             values["keep"] = not skip
             copy.write_row(staging_row(FIELDS, row_number, values))
     set_aside_duplicates(cursor, staging="cqc_staging", key="cqc_location_id", label=id_heading, parsed=parsed)
+    _note_shared_ods_codes(cursor, job)
     cursor.execute("SELECT count(*) FROM cqc_staging WHERE keep")
     (parsed.kept,) = cursor.fetchone()
     if parsed.rows_read == 0:
@@ -329,6 +331,30 @@ def _stage_file(job: ImportJob) -> None:
     if parsed.kept == 0 and not parsed.problems:
         raise FileProblem("The file lists no adult social care services, so nothing was imported.")
     job.run.rows_read = parsed.rows_read
+
+
+SHARED_CODES_LABEL = "Location ODS codes also used by another provider's service (not used to match either)"
+
+
+def _note_shared_ods_codes(cursor, job: ImportJob) -> None:
+    """List each service whose Location ODS Code an earlier row of another provider also uses.
+
+    Such a code cannot say whose DSPT record is whose; the matching ladder
+    skips it (providers/services/matching.py). The rows are still imported.
+    """
+    cursor.execute(f"""
+        SELECT DISTINCT ON (later.row_number) later.row_number, later.ods_code, first.name, first.provider_name,
+               first.row_number
+        FROM cqc_staging later JOIN cqc_staging first
+          ON first.ods_code = later.ods_code AND first.provider_id <> later.provider_id
+         AND first.row_number < later.row_number AND first.keep
+        WHERE later.keep AND later.ods_code <> ''
+        ORDER BY later.row_number, first.row_number
+        LIMIT {MAX_STORED_ERRORS}""")
+    notes = [f"Row {row}: Location ODS Code {code} is also used by {clip(name)} of {clip(provider)} (row {first})"
+             for row, code, name, provider, first in cursor.fetchall()]
+    if notes:
+        job.run.preview[SHARED_CODES_LABEL] = notes
 
 
 def _apply_staging(job: ImportJob) -> None:

@@ -13,6 +13,11 @@ page can say how the record was found (providers/presenter.py):
 4. name         exactly one CQC provider and exactly one DSPT organisation
                 share the provider's normalised name (dspt_name_key()).
 
+A Location ODS code used by registered services of two or more providers
+says nothing certain about either: steps 1 and 2 skip it, and a service
+left unmatched is marked 'shared_code' so its page says the match is
+unclear instead of showing another organisation's result as its own.
+
 Providers whose services are still unmatched and whose names are close to a
 DSPT organisation's become NameMatchCandidates for an admin to accept or
 reject (docs/adr/0010-matching-ladder.md).
@@ -46,7 +51,10 @@ _UNIQUE_NAMES = f"""
         SELECT p.id AS provider_id, o.organisation_id
         FROM {PROVIDERS} p
         JOIN unique_provider_names USING (name_key)
-        JOIN unique_organisation_names o USING (name_key))"""
+        JOIN unique_organisation_names o USING (name_key)),
+    shared_codes AS (
+        SELECT ods_code FROM {LOCATIONS} WHERE ods_code <> '' AND deregistered_on IS NULL
+        GROUP BY ods_code HAVING count(DISTINCT provider_id) > 1)"""
 
 _LADDER = f"""
     WITH {_UNIQUE_NAMES},
@@ -57,12 +65,14 @@ _LADDER = f"""
                     WHEN head.id IS NOT NULL THEN 'head_office'
                     WHEN by_code.id IS NOT NULL THEN 'provider'
                     WHEN named.organisation_id IS NOT NULL THEN 'name'
+                    WHEN shared.ods_code IS NOT NULL THEN 'shared_code'
                     ELSE '' END AS how
         FROM {LOCATIONS} l
         JOIN {PROVIDERS} p ON p.id = l.provider_id
-        LEFT JOIN {ORGANISATIONS} own ON l.ods_code <> '' AND own.ods_code = l.ods_code
+        LEFT JOIN shared_codes shared ON shared.ods_code = l.ods_code
+        LEFT JOIN {ORGANISATIONS} own ON l.ods_code <> '' AND own.ods_code = l.ods_code AND shared.ods_code IS NULL
         LEFT JOIN {ODS_CARE_HOMES} site
-               ON l.ods_code <> '' AND site.code = l.ods_code AND site.kind = 'site'
+               ON l.ods_code <> '' AND shared.ods_code IS NULL AND site.code = l.ods_code AND site.kind = 'site'
               AND site.parent_code <> '' AND site.left_parent_on IS NULL
         LEFT JOIN {ORGANISATIONS} head ON head.ods_code = site.parent_code
         LEFT JOIN {ORGANISATIONS} by_code ON p.ods_code <> '' AND by_code.ods_code = p.ods_code
