@@ -47,6 +47,46 @@ class JunkPathMiddleware:
         return self.get_response(request)
 
 
+class RequestSizeLimitMiddleware:
+    """Refuse a large request body before anything reads it (413).
+
+    Without this an anonymous 300 MB POST to any page is parsed, and any file
+    in it written to disk, before the CSRF check turns it away. Signed-in
+    staff may send up to IMPORT_UPLOAD_MAX_BYTES (the admin file upload);
+    everyone else PUBLIC_MAX_BODY_BYTES, far more than any public form needs.
+    Placed after AuthenticationMiddleware (to know who is signed in) and
+    before any view runs (the CSRF check reads the body in process_view).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.PUBLIC_MAX_BODY_BYTES and length > self._limit_for(request):
+            return self._too_large(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _limit_for(request) -> int:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_staff:
+            return settings.IMPORT_UPLOAD_MAX_BYTES + 1024 * 1024  # the file and the form around it
+        return settings.PUBLIC_MAX_BODY_BYTES
+
+    @staticmethod
+    def _too_large(request):
+        if request.path.startswith("/api/"):
+            return JsonResponse({"error": "The request body is too large."}, status=413)
+        html = render_to_string("413.html", {"service_name": settings.SERVICE_NAME})
+        response = HttpResponse(html, status=413)
+        response["Connection"] = "close"
+        return response
+
+
 class DatabaseUnavailableMiddleware:
     """If the database is down, say so plainly (503) instead of showing an error trace.
 
@@ -64,7 +104,28 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
         logger.error("Database unavailable: %s", exception)
-        html = render_to_string("503.html", {"service_name": settings.SERVICE_NAME})
-        response = HttpResponse(html, status=503)
+        response = self._outage_response(request)
         response["Retry-After"] = "300"
+        response["Cache-Control"] = "no-store"
         return response
+
+    @staticmethod
+    def _outage_response(request):
+        """In the form the caller can use: JSON for the API, a picture for a badge, else the page."""
+        path = request.path
+        if path.startswith("/api/"):
+            response = JsonResponse({"error": "The service is not available just now. Try again in a few minutes."},
+                                    status=503)
+            response["Access-Control-Allow-Origin"] = "*"
+            return response
+        if path.endswith(("/badge.svg", "/badge.png", "/badge@2x.png")):
+            from providers import badges
+
+            badge = badges.outage_badge()
+            if path.endswith(".svg"):
+                return HttpResponse(badges.render_svg(badge), status=503, content_type="image/svg+xml; charset=utf-8")
+            scale = 2 if path.endswith("@2x.png") else 1
+            return HttpResponse(badges.render_png(badge, scale=scale, cached=False), status=503,
+                                content_type="image/png")
+        html = render_to_string("503.html", {"service_name": settings.SERVICE_NAME})
+        return HttpResponse(html, status=503)

@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "dsptlookup.middleware.JunkPathMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "dsptlookup.middleware.RequestSizeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -119,6 +120,19 @@ else:
     }
     USING_EMBEDDED_DATABASE = True
 
+# A web request's query may run this long before PostgreSQL cancels it (the
+# visitor gets the "try again" page, 503), so one expensive request cannot
+# hold a worker. Imports, rematching and migrations set their own, longer
+# limit inside their transaction (providers/services/importing.py).
+DATABASE_STATEMENT_TIMEOUT_MS = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "2000"))
+IMPORT_STATEMENT_TIMEOUT_MS = int(os.environ.get("IMPORT_STATEMENT_TIMEOUT_MS", "0"))  # 0: no limit
+# Give up connecting to a database that does not answer after this many seconds.
+DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
+DATABASES["default"].setdefault("OPTIONS", {}).update({
+    "connect_timeout": DATABASE_CONNECT_TIMEOUT,
+    "options": f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}",
+})
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A cache in the database, so every app process sees the same sign-in
@@ -130,9 +144,15 @@ CACHES = {
     }
 }
 
-# Admin sign-in: after this many failed attempts from one address (or for
-# one username), wait this many seconds before trying again.
+# Admin sign-in (providers/login_limits.py): after this many failed attempts
+# for one username from one address, or this many from one address for any
+# usernames, wait this many seconds before trying again.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
+# How many proxies (load balancers) of ours stand in front of the app. With
+# 0 the visitor's address is REMOTE_ADDR; with N it is read from
+# X-Forwarded-For as our outermost proxy saw it.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -167,6 +187,9 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 IMPORT_UPLOAD_MAX_BYTES = int(os.environ.get("IMPORT_UPLOAD_MAX_BYTES", 100 * 1024 * 1024))
+# Any request body larger than this is refused unread, except a signed-in
+# admin's upload (dsptlookup/middleware.py). Public forms send a few KB.
+PUBLIC_MAX_BODY_BYTES = int(os.environ.get("PUBLIC_MAX_BODY_BYTES", 64 * 1024))
 # How far a file may make us go before it is rejected as broken or hostile
 # (providers/services/spreadsheets.py; docs/adr/0011-bounded-file-reading.md).
 # The defaults are far above any real CQC, DSPT, ODS or postcode file.
@@ -201,7 +224,9 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+# Preloading is a promise to browsers that is slow to undo: only when asked for.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 if env_bool("BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Paths that must never be redirected to HTTPS by SecurityMiddleware.

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 
 from providers import presenter
 from providers.dspt_status import BY_CODE
@@ -36,8 +37,13 @@ class BadRequest(ValueError):
 
 
 def api_view(view):
-    """GET (and OPTIONS) only, JSON errors, CORS open to every origin."""
+    """GET (and OPTIONS) only, JSON errors, CORS open to every origin.
 
+    CSRF-exempt because the API only reads and uses no cookies: any other
+    method gets the documented JSON 405, not the CSRF failure page.
+    """
+
+    @csrf_exempt
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method == "OPTIONS":
@@ -188,6 +194,7 @@ def services(request):
 
     return JsonResponse({
         "query": query,
+        "query_used": result.used_query or None,
         "postcode": ({"label": result.place.label, "approximate": result.place.approximate,
                       "latitude": result.place.latitude, "longitude": result.place.longitude,
                       "radius_miles": result.radius} if result.place else None),

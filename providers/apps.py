@@ -1,7 +1,19 @@
 from django.apps import AppConfig
+from django.db.models.signals import pre_migrate
+
+
+def _no_statement_timeout(using="default", **kwargs):
+    """Migrations may rewrite large tables: lift the web's statement timeout for them."""
+    from django.db import connections
+
+    with connections[using].cursor() as cursor:
+        cursor.execute("SET statement_timeout = 0")
 
 
 class ProvidersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "providers"
     verbose_name = "Care services and DSPT data"
+
+    def ready(self):
+        pre_migrate.connect(_no_statement_timeout, sender=self)

@@ -72,6 +72,14 @@ def badge_for(location, *, today: dt.date | None = None) -> Badge:
                  colour=look.badge_colour, title=title, changed_at=_changed_at(location, assessment, today))
 
 
+def outage_badge() -> Badge:
+    """The badge shown while the database cannot be reached: true (it claims no result) and made without it."""
+    look = presenter.present("unavailable")
+    return Badge(service_name="", code="unavailable", label=look.label, detail="Try again later · DSPT Lookup",
+                 icon=look.icon, colour=look.badge_colour, changed_at=timezone.now(),
+                 title="The Data Security and Protection Toolkit result cannot be shown just now. Try again later.")
+
+
 def _detail(year: str, match: str) -> str:
     """The badge's small line: the year and whose check it is, in the room there is."""
     whose = {"head_office": "head office", "provider": "provider", "name": "provider"}.get(match)
@@ -105,17 +113,25 @@ def render_svg(badge: Badge) -> str:
     return render_to_string("providers/badge.svg", {"badge": badge, "width": WIDTH, "height": HEIGHT})
 
 
-def render_png(badge: Badge, *, scale: int = 1) -> bytes:
-    """The badge as PNG (for email programs, which do not show SVG), cached by version and scale."""
+def render_png(badge: Badge, *, scale: int = 1, cached: bool = True) -> bytes:
+    """The badge as PNG (for email programs, which do not show SVG), cached by version and scale.
+
+    cached=False draws it without the cache (which lives in the database), for the outage badge.
+    """
+    key = f"badge-png:{badge.version}:{scale}"
+    png = cache.get(key) if cached else None
+    if png is None:
+        png = _draw_png(badge, scale)
+        if cached:
+            cache.set(key, png, PNG_CACHE_SECONDS)
+    return png
+
+
+def _draw_png(badge: Badge, scale: int) -> bytes:
     import resvg_py
 
-    key = f"badge-png:{badge.version}:{scale}"
-    png = cache.get(key)
-    if png is None:
-        png = bytes(resvg_py.svg_to_bytes(svg_string=render_svg(badge), zoom=scale, skip_system_fonts=True,
-                                          font_files=FONT_FILES, sans_serif_family="Liberation Sans"))
-        cache.set(key, png, PNG_CACHE_SECONDS)
-    return png
+    return bytes(resvg_py.svg_to_bytes(svg_string=render_svg(badge), zoom=scale, skip_system_fonts=True,
+                                       font_files=FONT_FILES, sans_serif_family="Liberation Sans"))
 
 
 def snippets(context: dict) -> dict[str, str]:

@@ -103,6 +103,8 @@ SCHEMAS = {
         "required": ["query", "postcode", "unknown_postcode", "count", "page", "pages", "next", "previous", "results"],
         "properties": {
             "query": {"type": "string"},
+            "query_used": {**NULLABLE_STRING, "description": "The words searched for, when a long query was shortened "
+                                                               "(at most 8 words and 80 characters are used)."},
             "postcode": {
                 "type": ["object", "null"],
                 "required": ["label", "approximate", "latitude", "longitude", "radius_miles"],

@@ -158,8 +158,12 @@ LOOKS = {
     "dormant": Look("Not providing care just now",
                     "CQC says this service is not providing care at the moment.",
                     "grey", "#4c6272", "dash"),
+    # Shown by a badge while our database cannot be reached (dsptlookup/middleware.py).
+    "unavailable": Look("Result not available just now",
+                        "We cannot show the result at the moment. Try again later.",
+                        "grey", "#4c6272", "question"),
 }
-RESULT_CODES = [code for code in LOOKS if code not in ("deregistered", "dormant")]
+RESULT_CODES = [code for code in LOOKS if code not in ("deregistered", "dormant", "unavailable")]
 
 DORMANT_SENTENCE = "CQC says this service is not providing care at the moment."
 DORMANT_EASY_READ = ("house", "This care service is not giving care at the moment.")

@@ -20,6 +20,11 @@ PAGE_SIZE = 20
 # sorting every service within 50 miles of a city centre is slow and
 # nobody reads that far.
 SEARCH_RADII_MILES = (3, 10, 25, 50)
+# A search uses at most this many words and characters. Real names are
+# shorter; a long string of words only makes a slow query for everyone
+# (each word adds to the full-text and typo-forgiving matches).
+MAX_SEARCH_WORDS = 8
+MAX_SEARCH_CHARS = 80
 
 
 @dataclass
@@ -28,10 +33,12 @@ class SearchResult:
     place: Place | None = None  # set for a postcode search
     radius: int | None = None  # miles, for a postcode search
     unknown_postcode: str = ""  # set when the postcode is not one we know
+    used_query: str = ""  # the words searched for, when the query was shortened
 
 
 def find_services(*, query: str, category: str = "", status: str = "", today: dt.date) -> SearchResult:
     """Registered services matching a name, town or postcode, with optional filters."""
+    query, shortened = bounded_query(query)
     services = (
         Location.objects.registered()
         .of_category(category)
@@ -45,7 +52,16 @@ def find_services(*, query: str, category: str = "", status: str = "", today: dt
             return SearchResult(services=services.none(), unknown_postcode=postcode[1])
         nearby, radius = nearest(services, place)
         return SearchResult(services=nearby, place=place, radius=radius)
-    return SearchResult(services=services.search(query))
+    return SearchResult(services=services.search(query), used_query=query if shortened else "")
+
+
+def bounded_query(query: str) -> tuple[str, bool]:
+    """The query cut to MAX_SEARCH_WORDS words and MAX_SEARCH_CHARS characters, and whether it was cut."""
+    words = query.split()
+    kept = " ".join(words[:MAX_SEARCH_WORDS])
+    if len(kept) > MAX_SEARCH_CHARS:
+        kept = kept[:MAX_SEARCH_CHARS].rsplit(" ", 1)[0] if " " in kept[:MAX_SEARCH_CHARS] else kept[:MAX_SEARCH_CHARS]
+    return kept, kept != " ".join(words)
 
 
 def nearest(services: QuerySet, place: Place) -> tuple[QuerySet, int]:

@@ -93,6 +93,7 @@ def _search_context(request) -> dict:
                                status=form.cleaned_data["status"], today=today)
         context.update(
             query=query, today=today, searched=True, place=result.place, radius=result.radius,
+            used_query=result.used_query,
             postcode_unknown=result.unknown_postcode,
             page=Paginator(result.services, PAGE_SIZE).get_page(request.GET.get("page")),
         )
@@ -244,6 +245,7 @@ AREA_SORTS = {
     "status": ("DSPT result", lambda row: (STATUS_ORDER[row[1].code], row[0].name.casefold())),
     "type": ("Type of service", lambda row: (row[0].get_category_display(), row[0].name.casefold())),
 }
+AREA_PAGE_SIZE = 100
 STATUS_ORDER = {status.code: position for position, status in enumerate(ALL_STATUSES)}
 
 
@@ -287,10 +289,13 @@ def area(request, slug):
     name, rows, form, filters = _area_rows(request, slug)
     counts = Counter(status.code for _, status in rows)
     context = {
-        "area_name": name, "slug": slug, "rows": rows, "form": form, "filters": filters,
+        "area_name": name, "slug": slug, "form": form, "filters": filters,
+        # A page at a time: the largest areas have over a thousand services (the CSV has them all).
+        "page": Paginator(rows, AREA_PAGE_SIZE).get_page(request.GET.get("page")),
         "summary": [(status, counts.get(status.code, 0)) for status in ALL_STATUSES],
         "sorts": [(key, label) for key, (label, _) in AREA_SORTS.items()],
-        "csv_query": request.GET.urlencode(),
+        "csv_query": _querystring_without_page(request),
+        "querystring_without_page": _querystring_without_page(request),
     }
     return render(request, "providers/area.html", context)
 

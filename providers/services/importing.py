@@ -189,6 +189,7 @@ def execute_import(*, job: ImportJob, stage: Callable[[ImportJob], None], apply:
     run, parsed = job.run, job.parsed
     try:
         with transaction.atomic():
+            use_import_timeout()
             stage(job)
             rejection = too_many_set_aside(parsed, max_bad_share)
             if rejection:
@@ -325,6 +326,12 @@ def create_staging_table(cursor, name: str, columns: list[tuple[str, str]]) -> N
     cursor.execute(f"DROP TABLE IF EXISTS {name}")
     column_sql = ", ".join(f"{column} {sql_type}" for column, sql_type in columns)
     cursor.execute(f"CREATE TEMPORARY TABLE {name} ({column_sql}) ON COMMIT DROP")
+
+
+def use_import_timeout() -> None:
+    """For the rest of this transaction, the import's statement timeout instead of the web's."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('statement_timeout', %s, true)", [str(settings.IMPORT_STATEMENT_TIMEOUT_MS)])
 
 
 def raw_cursor():

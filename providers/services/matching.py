@@ -29,6 +29,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from providers.models import DsptOrganisation, Location, NameMatchCandidate, OdsCareHome, Provider
+from providers.services.importing import use_import_timeout
 
 LOCATIONS = Location._meta.db_table
 PROVIDERS = Provider._meta.db_table
@@ -134,6 +135,7 @@ def accept_candidate(*, candidate: NameMatchCandidate, user: str) -> int:
     Returns how many care services changed their DSPT record.
     """
     with transaction.atomic():
+        use_import_timeout()  # rematching every service may take longer than a web query may
         _decide(candidate, NameMatchCandidate.Decision.ACCEPTED, user)
         Provider.objects.filter(pk=candidate.provider_id).update(ods_code=candidate.organisation.ods_code)
         NameMatchCandidate.objects.filter(provider_id=candidate.provider_id,
