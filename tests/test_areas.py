@@ -91,3 +91,17 @@ def test_csv_guards_against_formula_injection_in_imported_names(client, db):
 def test_csv_keeps_html_as_plain_text(client, sample_loaded):
     rows = download(client, "leeds")
     assert any(row[1] == "<b>Bold</b> Care & Co" for row in rows)
+
+
+def test_a_large_area_is_shown_a_page_at_a_time_but_downloaded_whole(client, sample_loaded, monkeypatch):
+    from providers import views
+
+    monkeypatch.setattr(views, "AREA_PAGE_SIZE", 2)
+    first = client.get("/areas/liverpool/").content.decode()
+    total = first.count("/services/1-")
+    assert total == 2 and "1 to 2 shown" in first and "page=2" in first
+    second = client.get("/areas/liverpool/?page=2").content.decode()
+    assert "3 to " in second and "Previous" in second
+    assert client.get("/areas/liverpool/?page=999").status_code == 200  # the last page, not an error
+    rows = list(csv.reader(io.StringIO(b"".join(client.get("/areas/liverpool.csv").streaming_content).decode())))
+    assert len(rows) - 1 > 2  # the CSV has every service
