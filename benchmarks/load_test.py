@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/load_test.py                       # 10 s per page type, 8 connections
     .venv/bin/python benchmarks/load_test.py --seconds 30 --connections 16 --workers 4
+    .venv/bin/python benchmarks/load_test.py --hostile            # normal search alone, then beside 32 attackers
 
 Loads England-scale data (30,000 services; --services to change) into its
 own database unless it is already there, runs gunicorn with production settings on 127.0.0.1, and drives each
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
+import random
 import re
 import secrets
 import shutil
@@ -69,6 +71,17 @@ def ensure_data(env: dict, services: int) -> list[str]:
     return [pair.split("|") for pair in line[4:].split(";")]
 
 
+def largest_area(env: dict) -> str:
+    """The slug of the local authority with the most services in the benchmark database."""
+    code = ("import os, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'dsptlookup.settings'); django.setup();"
+            "from django.db.models import Count; from django.utils.text import slugify;"
+            "from providers.models import Location;"
+            "row = Location.objects.registered().values('local_authority').annotate(n=Count('pk')).order_by('-n')[0];"
+            "print(slugify(row['local_authority']))")
+    return subprocess.run([PYTHON, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
 def start_server(env: dict, port: int, workers: int) -> subprocess.Popen:
     subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"], env=env, cwd=ROOT, check=True)
     server = subprocess.Popen(
@@ -119,8 +132,8 @@ def drive_with_wrk(port: int, path: str, seconds: int, connections: int, headers
             "errors": errors, "p50": ms("50"), "p95": ms("90")}
 
 
-def drive_with_python(port: int, path: str, seconds: int, connections: int, headers: dict) -> dict:
-    """Keep-alive connections in threads, each stopping at the deadline."""
+def drive_with_python(port: int, path, seconds: int, connections: int, headers: dict) -> dict:
+    """Keep-alive connections in threads, each stopping at the deadline. `path` may be a function giving each."""
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -132,7 +145,7 @@ def drive_with_python(port: int, path: str, seconds: int, connections: int, head
         while time.monotonic() < deadline and len(mine) < 100_000:
             started = time.perf_counter()
             try:
-                connection.request("GET", path, headers=headers)
+                connection.request("GET", path() if callable(path) else path, headers=headers)
                 response = connection.getresponse()
                 response.read()
                 if response.status >= 400:
@@ -159,12 +172,49 @@ def drive_with_python(port: int, path: str, seconds: int, connections: int, head
             "p95": latencies[int(count * 0.95) - 1] if latencies else 0}
 
 
+def crafted_query() -> str:
+    """A search built to be slow: 40 random 'words' of 4 letters, 200 characters, new every time."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    words = ["".join(random.choice(letters) for _ in range(4)) for _ in range(40)]
+    return "/search/?q=" + "+".join(words)
+
+
+def hostile_mix(port: int, seconds: int, connections: int, attackers: int, largest_area: str) -> None:
+    """Normal searches alone, then the same beside `attackers` connections of crafted requests."""
+    normal = "/search/?q=sunny+side"
+    alone = drive_with_python(port, normal, seconds, connections, {})
+    attack_paths = [crafted_query, lambda: f"/areas/{largest_area}/"]
+    results: dict = {}
+
+    def attack(index):
+        results[index] = drive_with_python(port, attack_paths[index % 2], seconds, attackers // 2, {})
+
+    threads = [threading.Thread(target=attack, args=(index,)) for index in range(2)]
+    for thread in threads:
+        thread.start()
+    beside = drive_with_python(port, normal, seconds, connections, {})
+    for thread in threads:
+        thread.join()
+    print(f"{'normal search alone':<34} {alone['rps']:>8.1f}/s  p50 {alone['p50']:.1f} ms  p95 {alone['p95']:.1f} ms")
+    print(f"{'normal search beside attackers':<34} {beside['rps']:>8.1f}/s  p50 {beside['p50']:.1f} ms  "
+          f"p95 {beside['p95']:.1f} ms  errors {beside['errors']}")
+    for index, label in enumerate(["crafted 40-word queries", f"/areas/{largest_area}/"]):
+        figures = results[index]
+        print(f"{'  attackers: ' + label:<34} {figures['rps']:>8.1f}/s  p50 {figures['p50']:.1f} ms  "
+              f"errors (429/503 count here) {figures['errors']}")
+    share = beside["rps"] / alone["rps"] if alone["rps"] else 0
+    print(f"\nnormal search kept {share:.0%} of its throughput (target: at least 80%)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=10, help="how long to drive each page type (max 120)")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--services", type=int, default=30000, help="how many care services to load")
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1, help="gunicorn worker processes")
+    parser.add_argument("--hostile", action="store_true",
+                        help="measure normal search alone and beside 32 connections of crafted requests")
+    parser.add_argument("--attackers", type=int, default=32)
     args = parser.parse_args()
     seconds = max(1, min(args.seconds, 120))
     env = app_environment()
@@ -189,6 +239,15 @@ def main() -> None:
         "bare Django view (floor)": "/bare/",
         "API search": "/api/v1/services?q=willow",
     }
+    if args.hostile:
+        try:
+            print(f"gunicorn: {args.workers} workers; {args.connections} normal connections, "
+                  f"{args.attackers} attackers; {seconds}s each\n")
+            hostile_mix(port, seconds, args.connections, args.attackers, largest_area(env))
+        finally:
+            server.terminate()
+            server.wait(timeout=15)
+        return
     try:
         print(f"gunicorn: {args.workers} workers on {HOST}:{port}; load tool: {tool}; "
               f"{args.connections} connections for {seconds}s per page type\n")
