@@ -19,7 +19,7 @@ import math
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db import models
-from django.db.models import F, FloatField, Q, Value
+from django.db.models import Case, Count, F, FloatField, Q, Value, When
 from django.db.models.functions import ACos, Cos, Least, Radians, Sin
 
 from providers import dspt_status
@@ -62,6 +62,29 @@ class LocationQuerySet(models.QuerySet):
     def with_current_check(self, today: dt.date):
         """Only services whose DSPT record counts on `today`, whatever its result."""
         return self.filter(_condition(dspt_status.current_check_filter(today)))
+
+    def status_counts(self, today: dt.date) -> dict[str, int]:
+        """{result code: how many services} on `today`, in one query (no rows fetched)."""
+        return self.aggregate(**{
+            status.code: Count("pk", filter=_condition(dspt_status.status_filter(status.code, today)))
+            for status in dspt_status.ALL_STATUSES
+        })
+
+    def with_status_rank(self, today: dt.date):
+        """Annotate `status_rank`: the result's place in dspt_status.ALL_STATUSES, for sorting in SQL."""
+        return self.annotate(status_rank=Case(
+            *(When(_condition(dspt_status.status_filter(status.code, today)), then=Value(rank))
+              for rank, status in enumerate(dspt_status.ALL_STATUSES)),
+            default=Value(len(dspt_status.ALL_STATUSES)),
+        ))
+
+    def with_category_rank(self):
+        """Annotate `category_rank`: the type of service's place when sorted by its label."""
+        labels = sorted(self.model.Category.choices, key=lambda choice: choice[1])
+        return self.annotate(category_rank=Case(
+            *(When(category=value, then=Value(rank)) for rank, (value, _) in enumerate(labels)),
+            default=Value(len(labels)),
+        ))
 
     def _providers(self):
         """The Provider model's objects, reached through the foreign key (no import of models)."""

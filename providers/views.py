@@ -1,9 +1,9 @@
 """Public pages of DSPT Lookup."""
 
-from collections import Counter
 
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.db.models.functions import Lower
 import segno
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -240,13 +240,8 @@ def easy_read_home(request):
 
 # --- Areas: every care service in a local authority -------------------------------
 
-AREA_SORTS = {
-    "name": ("Name", lambda row: (row[0].name.casefold(),)),
-    "status": ("DSPT result", lambda row: (STATUS_ORDER[row[1].code], row[0].name.casefold())),
-    "type": ("Type of service", lambda row: (row[0].get_category_display(), row[0].name.casefold())),
-}
+AREA_SORTS = {"name": "Name", "status": "DSPT result", "type": "Type of service"}
 AREA_PAGE_SIZE = 100
-STATUS_ORDER = {status.code: position for position, status in enumerate(ALL_STATUSES)}
 
 
 def _local_authorities() -> dict[str, str]:
@@ -255,8 +250,12 @@ def _local_authorities() -> dict[str, str]:
     return {slugify(name): name for name in names}
 
 
-def _area_rows(request, slug):
-    """The area's name, its filtered services with their statuses, and the cleaned filters."""
+def _area_services(request, slug):
+    """The area's name, its filtered and sorted services (a QuerySet), the form, the filters and today.
+
+    Sorting and counting happen in the database, so a page of the largest
+    area costs one page of rows, not all of them.
+    """
     name = _local_authorities().get(slug)
     if name is None:
         raise Http404("No such area")
@@ -267,9 +266,14 @@ def _area_rows(request, slug):
         Location.objects.registered().in_area(name).of_category(filters["type"])
         .with_plain_status(filters["status"], today).with_dspt_status()
     )
-    rows = [(location, location.dspt_status(today)) for location in services]
-    rows.sort(key=AREA_SORTS[filters["sort"] or "name"][1])
-    return name, rows, form, filters
+    sort = filters["sort"] or "name"
+    if sort == "status":
+        services = services.with_status_rank(today).order_by("status_rank", Lower("name"), "pk")
+    elif sort == "type":
+        services = services.with_category_rank().order_by("category_rank", Lower("name"), "pk")
+    else:
+        services = services.order_by(Lower("name"), "pk")
+    return name, services, form, filters, today
 
 
 def areas(request):
@@ -285,15 +289,16 @@ def areas(request):
 
 
 def area(request, slug):
-    """Every care service in one local authority, with its DSPT result. Filter, sort, or download as CSV."""
-    name, rows, form, filters = _area_rows(request, slug)
-    counts = Counter(status.code for _, status in rows)
+    """Every care service in one local authority, a page at a time, with its DSPT result. Filter, sort, or download as CSV."""
+    name, services, form, filters, today = _area_services(request, slug)
+    counts = services.order_by().status_counts(today)
+    # A page at a time: the largest areas have over a thousand services (the CSV has them all).
+    page = Paginator(services, AREA_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = [(location, location.dspt_status(today)) for location in page.object_list]
     context = {
-        "area_name": name, "slug": slug, "form": form, "filters": filters,
-        # A page at a time: the largest areas have over a thousand services (the CSV has them all).
-        "page": Paginator(rows, AREA_PAGE_SIZE).get_page(request.GET.get("page")),
-        "summary": [(status, counts.get(status.code, 0)) for status in ALL_STATUSES],
-        "sorts": [(key, label) for key, (label, _) in AREA_SORTS.items()],
+        "area_name": name, "slug": slug, "form": form, "filters": filters, "page": page,
+        "summary": [(status, counts[status.code]) for status in ALL_STATUSES],
+        "sorts": list(AREA_SORTS.items()),
         "csv_query": _querystring_without_page(request),
         "querystring_without_page": _querystring_without_page(request),
     }
@@ -302,7 +307,8 @@ def area(request, slug):
 
 def area_csv(request, slug):
     """The area list as CSV (cells that look like formulas are made safe)."""
-    name, rows, _, _ = _area_rows(request, slug)
+    name, services, _, _, today = _area_services(request, slug)
+    rows = ((location, location.dspt_status(today)) for location in services.iterator(chunk_size=2000))
     header = ["CQC location ID", "Name", "Provider", "Address", "Postcode", "Type of service", "DSPT result",
               "DSPT result as published", "DSPT year", "Date published", "Published by", "How the record was found",
               "Providing care now", "Page"]
