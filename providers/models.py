@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from providers.dspt_status import PlainStatus, Result, plain_status, result_for
 from providers.querysets import LocationQuerySet
-from providers.search_keys import NameKey, SearchCompact, SearchText, SearchVectorOf
+from providers.search_keys import NameKey, SearchText, SearchWeighted
 
 
 class ImportRun(models.Model):
@@ -109,17 +109,13 @@ class Provider(models.Model):
     local_authority = models.CharField(max_length=100, blank=True)
     region = models.CharField(max_length=100, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
-    search_name = models.GeneratedField(
-        expression=SearchText(models.F("name")), output_field=models.TextField(), db_persist=True
-    )
     name_key = models.GeneratedField(
         expression=NameKey(models.F("name")), output_field=models.TextField(), db_persist=True
     )
 
     class Meta:
         ordering = ["name"]
-        indexes = [GinIndex(name="provider_search_name_trgm", fields=["search_name"], opclasses=["gin_trgm_ops"]),
-                   models.Index(name="provider_name_key", fields=["name_key"])]
+        indexes = [models.Index(name="provider_name_key", fields=["name_key"])]
 
     def __str__(self):
         return f"{self.name} ({self.cqc_provider_id})"
@@ -281,22 +277,26 @@ class Location(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # The provider's name, copied here by each CQC import so one index finds a service by it.
+    provider_name = models.CharField(max_length=255, blank=True, editable=False)
     # Search keys, kept by PostgreSQL itself (see providers/search_keys.py).
-    search_name = models.GeneratedField(
-        expression=SearchText(models.F("name"), models.F("brand_name")),
-        output_field=models.TextField(), db_persist=True,
-    )
-    search_compact = models.GeneratedField(
-        expression=SearchCompact(models.F("name"), models.F("brand_name")),
-        output_field=models.TextField(), db_persist=True,
-    )
-    search_all = models.GeneratedField(
-        expression=SearchText(models.F("name"), models.F("brand_name"), models.F("town"), models.F("local_authority")),
-        output_field=models.TextField(), db_persist=True,
-    )
-    search_vector = models.GeneratedField(
-        expression=SearchVectorOf(models.F("name"), models.F("brand_name"), models.F("town"), models.F("local_authority")),
+    # Name and brand (weight A), town and area (B), street (C): see providers/search_keys.py.
+    search_words = models.GeneratedField(
+        expression=SearchWeighted(models.F("name"), models.F("brand_name"), models.F("town"),
+                                  models.F("local_authority"), models.F("address_line_1"), models.F("address_line_2"),
+                                  models.F("provider_name")),
         output_field=SearchVectorField(), db_persist=True,
+    )
+    # The service's name as a key: a search for the whole name lists it first.
+    search_name = models.GeneratedField(
+        expression=SearchText(models.F("name")), output_field=models.TextField(), db_persist=True,
+    )
+    # The service's town and local authority as keys: a search that names the place lists it first.
+    search_town = models.GeneratedField(
+        expression=SearchText(models.F("town")), output_field=models.TextField(), db_persist=True,
+    )
+    search_area = models.GeneratedField(
+        expression=SearchText(models.F("local_authority")), output_field=models.TextField(), db_persist=True,
     )
 
     objects = LocationQuerySet.as_manager()
@@ -305,9 +305,7 @@ class Location(models.Model):
         ordering = ["name"]
         verbose_name = "care service"
         indexes = [
-            GinIndex(name="location_search_all_trgm", fields=["search_all"], opclasses=["gin_trgm_ops"]),
-            GinIndex(name="location_search_compact_trgm", fields=["search_compact"], opclasses=["gin_trgm_ops"]),
-            GinIndex(name="location_search_vector", fields=["search_vector"]),
+            GinIndex(name="location_search_words", fields=["search_words"]),
             models.Index(name="location_coordinates", fields=["latitude", "longitude"]),
             models.Index(name="location_postcode_prefix", fields=["postcode"], opclasses=["varchar_pattern_ops"]),
         ]
@@ -357,6 +355,23 @@ class Location(models.Model):
     @property
     def cqc_url(self) -> str:
         return f"https://www.cqc.org.uk/location/{self.cqc_location_id}"
+
+
+class SearchWord(models.Model):
+    """Every word in a registered care service's name, place, street or provider, and how many services use it.
+
+    The search corrects a typed word against this list (providers/search.py).
+    Rebuilt after each CQC import (providers/services/search_words.py).
+    """
+
+    word = models.TextField(primary_key=True)
+    services = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(name="search_word_prefix", fields=["word"], opclasses=["text_pattern_ops"])]
+
+    def __str__(self):
+        return self.word
 
 
 class OdsCareHome(models.Model):

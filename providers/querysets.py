@@ -1,34 +1,28 @@
 """Read queries for care services, as chainable QuerySet methods.
 
-    Location.objects.registered().search("sunnyside").with_dspt_status()
+    Location.objects.registered().matching(plan).with_dspt_status()   # plan: providers.search.plan_words()
     Location.objects.registered().near(53.39, -2.95).of_category("care_home")
 
-Name search uses two PostgreSQL features (see docs/adr/0005-search.md):
-- trigram word similarity (pg_trgm), so typos and missing spaces still match
-  ("sunyside" and "sunnyside" find "Sunny Side Care Home");
-- full-text search, so every word of "rose cottage norwich" can match across
-  the name and the town.
-Both work on keys that the SQL function dspt_search_text() makes: lower case,
-no accents, "&" as "and", "St" and "St." as "saint", no punctuation (see
-providers/search_keys.py). This module imports no models: it reaches related
-models through self.model, so models.py can import it freely.
+Word search is full-text search on one weighted tsvector per service (name,
+place, street, provider; see providers/search_keys.py and
+docs/adr/0013-search-ranking-and-typos.md); typos are corrected before the
+query, in providers/search.py. This module imports no models: it reaches
+related models through self.model, so models.py can import it freely.
 """
 
 import datetime as dt
 import math
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import models
-from django.db.models import Case, Count, F, FloatField, Q, Value, When
-from django.db.models.functions import ACos, Cos, Least, Radians, Sin
+from django.db.models import BooleanField, Case, Count, ExpressionWrapper, F, FloatField, Q, Value, When
+from django.db.models.functions import ACos, Cos, Least, Length, Radians, Sin
 
 from providers import dspt_status
-from providers.search_keys import search_key
 
 EARTH_RADIUS_MILES = 3958.8
-# If whole-word matching finds at least this many services, skip the slower
-# typo-tolerant matching.
-ENOUGH_WORD_MATCHES = 20
+# ts_rank weights for D (provider, brand), C (street), B (place), A (name): see search_keys.
+BY_PART = [0.05, 0.1, 0.3, 1.0]
 
 
 class LocationQuerySet(models.QuerySet):
@@ -90,45 +84,30 @@ class LocationQuerySet(models.QuerySet):
         """The Provider model's objects, reached through the foreign key (no import of models)."""
         return self.model._meta.get_field("provider").related_model._default_manager.all()
 
-    def search(self, text: str):
-        """Services whose name, provider or place matches `text`, best match first.
+    def matching(self, plan):
+        """Services whose words match a search plan (providers.search.WordPlan), best first.
 
-        Whole words (and the start of the last word, for searching as you
-        type) are matched with the full-text index, which is fast even for
-        common words like "care home". Only when that finds few services do
-        we add trigram matching, which forgives typos and missing spaces but
-        costs more on common words.
+        One full-text condition on one index (name, place, street and provider
+        words together). Ranked, after services CQC says are not providing
+        care: the service whose whole name was typed; services in the place the
+        query names; those matching every word as typed and whole (so "Lincoln"
+        is not beaten by "Lincolnshire"); those with every word in their own
+        name (so a service's own name beats its provider's); then by rank.
         """
-        key = search_key(text)
-        if not key:
-            return self.none()
-        words = SearchQuery(" & ".join(f"{word}:*" for word in key.split()), search_type="raw", config="simple")
-        by_words = Q(search_vector=words)
-        condition = by_words
-        # Whether to forgive typos depends on the words alone, not on filters:
-        # "oak lodge" among care homes that meet the standard is not a typo.
-        word_matches = self.model._default_manager.filter(by_words)[:ENOUGH_WORD_MATCHES].count()
-        if word_matches < ENOUGH_WORD_MATCHES:
-            # Providers first, as a short list of IDs: keeps the main query on one
-            # table, so PostgreSQL can combine its indexes (a BitmapOr).
-            provider_ids = list(
-                self._providers().filter(search_name__trigram_word_similar=key).values_list("pk", flat=True)[:500]
-            )
-            condition = (
-                by_words
-                | Q(search_all__trigram_word_similar=key)
-                | Q(search_compact__trigram_word_similar=key.replace(" ", ""))
-                | Q(provider_id__in=provider_ids)
-            )
+        words = SearchQuery(plan.tsquery, search_type="raw", config="simple")
+        in_name = SearchQuery(plan.in_name, search_type="raw", config="simple")
+        whole = SearchQuery(plan.whole_words, search_type="raw", config="simple")
+        in_place = Q(search_town=plan.place_key) | Q(search_area=plan.place_key)
         return (
-            self.filter(condition)
+            self.filter(search_words=words)
             .annotate(
-                name_score=TrigramWordSimilarity(key, "search_name"),
-                word_score=SearchRank(F("search_vector"), words),
+                named=ExpressionWrapper(Q(search_name=plan.key), output_field=BooleanField()),
+                in_place=ExpressionWrapper(in_place, output_field=BooleanField()),
+                whole=ExpressionWrapper(Q(search_words=whole), output_field=BooleanField()),
+                all_in_name=ExpressionWrapper(Q(search_words=in_name), output_field=BooleanField()),
+                rank=SearchRank(F("search_words"), words, weights=BY_PART),
             )
-            .annotate(relevance=F("name_score") + F("word_score"))
-            # Services CQC says are not providing care at the moment come after the rest.
-            .order_by("dormant", "-relevance", "name", "pk")
+            .order_by("dormant", "-named", "-in_place", "-whole", "-all_in_name", "-rank", Length("name"), "name", "pk")
         )
 
     def near(self, latitude: float, longitude: float, *, miles: float = 50):

@@ -3,13 +3,18 @@
 Kept apart from the models and the QuerySets so that both can use them
 without importing each other, and so migrations can name them.
 
-- dspt_search_text(a, b, ...): lower case, no accents, "&" as "and", "St" as
-  "saint", no punctuation. Stored keys and typed queries both use it.
+- dspt_search_text(a, b, ...): lower case, no accents, no apostrophes, "&"
+  as "and", "St" as "saint", no punctuation. Stored keys and typed queries
+  both use it.
+- dspt_search_weighted(name, brand, town, area, street, street2, provider):
+  the words of a care service for full-text search, weighted A (name),
+  B (place), C (street) and D (provider and brand, without CQC's "BRAND ").
 - dspt_name_key(name): an organisation's name for matching a CQC provider to
   a DSPT organisation: the search text without a bracketed code ("(A560)"),
   company words (Ltd, Limited, Plc, CIC) or a trailing "HQ".
 """
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import connection, models
 
 
@@ -29,7 +34,11 @@ class SearchText(models.Func):
 
 
 class SearchCompact(models.Func):
-    """The search key with its spaces removed: 'sunny side' -> 'sunnyside'."""
+    """The search key with its spaces removed: 'sunny side' -> 'sunnyside'.
+
+    No longer stored (search now splits and joins words itself); kept because
+    migration 0004 names it.
+    """
 
     function = "dspt_search_compact"
     output_field = models.TextField()
@@ -40,6 +49,13 @@ class SearchVectorOf(models.Func):
 
     function = "dspt_search_vector"
     output_field = models.TextField()
+
+
+class SearchWeighted(models.Func):
+    """dspt_search_weighted(name, brand, town, area, street, street2, provider): a service's weighted words."""
+
+    function = "dspt_search_weighted"
+    output_field = SearchVectorField()
 
 
 class NameKey(models.Func):

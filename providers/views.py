@@ -67,6 +67,9 @@ def search(request):
     context = _search_context(request)
     # htmx asks for the results alone, except when it restores a page from history.
     partial = request.htmx and not request.htmx.history_restore_request
+    if context.get("exact_service") and not partial:
+        # A CQC location ID or a service's own ODS code: go straight to it.
+        return redirect("service", context["exact_service"].cqc_location_id)
     response = render(request, "providers/search.html#results" if partial else "providers/search.html", context)
     # The same address gives the whole page or the results alone: caches must keep them apart,
     # or Back can show the bare results.
@@ -93,7 +96,8 @@ def _search_context(request) -> dict:
                                status=form.cleaned_data["status"], today=today)
         context.update(
             query=query, today=today, searched=True, place=result.place, radius=result.radius,
-            used_query=result.used_query,
+            used_query=result.used_query, did_you_mean=result.did_you_mean, code=result.code,
+            exact_service=result.exact_service,
             postcode_unknown=result.unknown_postcode,
             page=Paginator(result.services, PAGE_SIZE).get_page(request.GET.get("page")),
         )

@@ -21,6 +21,7 @@ class LocationFactory(factory.django.DjangoModelFactory):
 
     cqc_location_id = factory.Sequence(lambda n: f"1-8{n:08d}")
     provider = factory.SubFactory(ProviderFactory)
+    provider_name = factory.SelfAttribute("provider.name")
     name = factory.Sequence(lambda n: f"Care Home {n}")
     address_line_1 = "1 High Street"
     town = "Liverpool"

@@ -58,7 +58,7 @@ def test_full_postcode_lists_nearest_first_with_miles(client, sample_loaded, typ
     found = re.findall(r'<a href="/services/[^"]+/">(.*?)</a>', html)
     assert found[:2] == ["Sunnyside Lodge", "Sunny Side Care Home"] or found[:2] == ["Sunny Side Care Home", "Sunnyside Lodge"]
     assert "less than 0.1 miles away" in html
-    assert "care services found within 50 miles of L8 1AA" in html
+    assert "care services found within 25 miles of L8 1AA" in html  # never wider than 25 miles
     assert "approximate" not in html
     assert "Westminster Court" not in html  # far away
     assert "Rose Cottage" not in html

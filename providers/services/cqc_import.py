@@ -21,10 +21,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from providers.services.problems import clip
 from providers.models import ImportRun, Location, Provider
 from providers.postcodes import normalise_postcode
 from providers.services import formats
+from providers.services.problems import clip
+from providers.services.search_words import rebuild_search_words
 from providers.services.importing import (
     Field,
     ImportJob,
@@ -367,10 +368,12 @@ def _apply_staging(job: ImportJob) -> None:
     run.added = _insert_locations(cursor, parsed.kind, run.preview)
     run.changed = _update_locations(cursor, parsed.kind, run.preview)
     run.removed = _mark_removed(cursor, job)
+    _copy_provider_names(cursor)
     run.unchanged = parsed.kept - run.added - run.changed
     cursor.execute(f"ANALYZE {LOCATIONS}")  # fresh statistics for the matching join
     cursor.execute(f"ANALYZE {PROVIDERS}")
     rematch_locations()
+    rebuild_search_words()
 
 
 def _upsert_providers(cursor) -> None:
@@ -402,7 +405,7 @@ _DEFAULTS = {"ods_code": "''", "brand_name": "''", "address_line_1": "''", "addr
              "county": "''", "postcode": "''", "local_authority": "''", "region": "''", "name": "''",
              "rating": "''", "inspection_directorate": "''", "phone": "''", "website": "''", "dormant": "false",
              "care_home": "false", "category": "'other'", "service_types": "'{}'", "service_user_bands": "'{}'",
-             "regulated_activities": "'{}'"}
+             "regulated_activities": "'{}'", "provider_name": "''"}
 
 
 def _staged_value(field: str) -> str:
@@ -442,6 +445,13 @@ def _update_locations(cursor, kind: str, preview: dict) -> int:
     changed = cursor.rowcount
     preview["changed"] = [name for (name,) in cursor.fetchmany(PREVIEW_EXAMPLES)]
     return changed
+
+
+def _copy_provider_names(cursor) -> None:
+    """Each service keeps a copy of its provider's name, so one search index finds it by either."""
+    cursor.execute(f"""
+        UPDATE {LOCATIONS} l SET provider_name = p.name
+        FROM {PROVIDERS} p WHERE p.id = l.provider_id AND l.provider_name IS DISTINCT FROM p.name""")
 
 
 def _mark_removed(cursor, job: ImportJob) -> int:

@@ -19,7 +19,6 @@ from pathlib import Path
 from django.utils import timezone
 
 from providers import dspt_status
-from providers.services.problems import clip
 from providers.models import DsptAssessment, DsptOrganisation, ImportRun
 from providers.services import formats
 from providers.services.importing import (
@@ -39,6 +38,7 @@ from providers.services.importing import (
     staging_row,
 )
 from providers.services.matching import rematch_locations
+from providers.services.problems import clip
 from providers.services.tabular import Columns, FileProblem, Row, find_table, iter_rows, normalise_heading, sniff_kind
 
 

@@ -27,7 +27,6 @@ import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
-from providers.services.problems import clip
 from providers.models import ImportRun, Location, OdsCareHome
 from providers.services import formats
 from providers.services.importing import (
@@ -47,6 +46,7 @@ from providers.services.importing import (
     staging_row,
 )
 from providers.services.matching import rematch_locations
+from providers.services.problems import clip
 from providers.services.tabular import Columns, FileProblem, Table, iter_rows
 
 _ADDRESS = [f"Address Line {n}" for n in range(1, 6)]
