@@ -21,21 +21,20 @@ sys.path.insert(0, str(ROOT))
 
 from providers.services import formats  # noqa: E402
 
-TOWNS = [
+# The largest places, real; the rest are made from English place-name parts.
+CITIES = [
     # town, local authority, region, postcode area, lat, lon
+    ("Birmingham", "Birmingham", "West Midlands", "B", 52.48, -1.90),
+    ("Leeds", "Leeds", "Yorkshire and The Humber", "LS", 53.80, -1.55),
     ("Liverpool", "Liverpool", "North West", "L", 53.41, -2.98),
     ("Manchester", "Manchester", "North West", "M", 53.48, -2.24),
-    ("Leeds", "Leeds", "Yorkshire and The Humber", "LS", 53.80, -1.55),
     ("Sheffield", "Sheffield", "Yorkshire and The Humber", "S", 53.38, -1.47),
-    ("Birmingham", "Birmingham", "West Midlands", "B", 52.48, -1.90),
     ("Bristol", "Bristol, City of", "South West", "BS", 51.45, -2.59),
-    ("London", "Westminster", "London", "SW", 51.50, -0.14),
-    ("London", "Tower Hamlets", "London", "E", 51.52, -0.04),
-    ("Newcastle upon Tyne", "Newcastle upon Tyne", "North East", "NE", 54.97, -1.61),
     ("Norwich", "Norfolk", "East of England", "NR", 52.63, 1.30),
-    ("Exeter", "Devon", "South West", "EX", 50.72, -3.53),
+    ("Newcastle upon Tyne", "Newcastle upon Tyne", "North East", "NE", 54.97, -1.61),
     ("Nottingham", "Nottingham", "East Midlands", "NG", 52.95, -1.15),
     ("Leicester", "Leicester", "East Midlands", "LE", 52.64, -1.13),
+    ("Exeter", "Devon", "South West", "EX", 50.72, -3.53),
     ("Brighton", "Brighton and Hove", "South East", "BN", 50.82, -0.14),
     ("Southampton", "Southampton", "South East", "SO", 50.91, -1.40),
     ("Plymouth", "Plymouth", "South West", "PL", 50.37, -4.14),
@@ -43,12 +42,55 @@ TOWNS = [
     ("Hull", "Kingston upon Hull, City of", "Yorkshire and The Humber", "HU", 53.74, -0.33),
     ("Stoke-on-Trent", "Stoke-on-Trent", "West Midlands", "ST", 53.00, -2.18),
     ("Cambridge", "Cambridgeshire", "East of England", "CB", 52.20, 0.12),
+    ("Lincoln", "Lincoln", "East Midlands", "LN", 53.23, -0.54),
+    ("Louth", "East Lindsey", "East Midlands", "LN", 53.37, 0.00),
 ]
+TOWNS = CITIES  # kept for callers that only need a few real places
+TOWN_STARTS = ["Ash", "Brad", "Chester", "Dun", "East", "Farn", "Green", "Hart", "King", "Long", "Market", "Nor",
+               "Oak", "Pen", "Red", "Stan", "Thorn", "Wal", "West", "Whit", "Ald", "Bex", "Crow", "Dor", "Eller",
+               "Fal", "Glos", "Hol", "Ick", "Kirk", "Lang", "Mel", "New", "Ot", "Pol", "Ros", "Sel", "Tad", "Ux", "Wyn"]
+TOWN_ENDS = ["bury", "ford", "ham", "ley", "ton", "wick", "field", "by", "worth", "stead", "minster", "port", "well",
+             "bridge", "combe", "mouth", "thorpe", "hurst", "den", "borough", "caster", "stow", "ing", "holme", "sey"]
+TOWN_WORDS = ["", "Great ", "Little ", "Upper ", "Lower "]
+REGIONS = [("North West", "CW"), ("Yorkshire and The Humber", "HG"), ("West Midlands", "WR"), ("South West", "TA"),
+           ("East Midlands", "DE"), ("East of England", "IP"), ("South East", "TN"), ("North East", "DL"),
+           ("London", "N")]
+# The number of places grows with the data, and their sizes fall off gently:
+# at 30,000 services the largest has about 700, at 300,000 about 2,100, as in
+# England (Birmingham, Leeds) and a country ten times its size.
+SERVICES_PER_PLACE = 60
+PLACE_SIZE_FALL = 0.5
+
+
+def places(count: int) -> list[tuple]:
+    """(town, local authority, region, postcode area, lat, lon, weight) for `count` services."""
+    rng = random.Random(7)
+    wanted = max(len(CITIES), count // SERVICES_PER_PLACE)
+    made = [f"{word}{start}{end}" for word in TOWN_WORDS for start in TOWN_STARTS for end in TOWN_ENDS]
+    rng.shuffle(made)
+    result = []
+    for rank in range(wanted):
+        weight = 1 / (rank + 1) ** PLACE_SIZE_FALL
+        if rank < len(CITIES):
+            result.append((*CITIES[rank], weight))
+            continue
+        town = made[(rank - len(CITIES)) % len(made)]
+        region, area = REGIONS[rank % len(REGIONS)]
+        # Towns share local authorities in fours, as market towns share a district council.
+        authority = f"{made[((rank - len(CITIES)) // 4) % len(made)]} District"
+        result.append((town, authority, region, area, rng.uniform(50.4, 55.0), rng.uniform(-4.5, 1.6), weight))
+    return result
+
+
 FIRST = ["Sunny", "Oak", "Willow", "Rose", "Meadow", "River", "Hill", "Park", "Ash", "Beech", "Cedar", "Elm", "Holly",
          "Ivy", "Maple", "Orchard", "Brook", "Fern", "Heather", "Lavender", "St Mary's", "St John's", "Saint Anne's",
-         "Abbey", "Castle", "Church", "Manor", "Grange", "Priory", "Wood", "Green", "Lake", "Bay", "Vale", "Glen"]
+         "Abbey", "Castle", "Church", "Manor", "Grange", "Priory", "Wood", "Green", "Lake", "Bay", "Vale", "Glen",
+         "Ashdown", "Bramley", "Clarendon", "Devonshire", "Fairfield", "Hawthorn", "Kingsley", "Lindisfarne",
+         "Mulberry", "Normanton", "Pembroke", "Rosewood", "Sandringham", "Thornbury", "Westfield", "Wellington"]
 SECOND = ["Side", "Tree", "View", "Lodge", "Court", "House", "Cottage", "Gardens", "Hall", "Mews", "Place", "Croft",
-          "Field", "Lea", "Dene", "Rise", "Haven"]
+          "Field", "Lea", "Dene", "Rise", "Haven", "Grange", "Park", "Manor"]
+STREETS = ["High Street", "Station Road", "Church Lane", "London Road", "Victoria Road", "Mill Lane", "Green Lane",
+           "Manor Road", "Park Avenue", "Kings Road", "Queens Road", "Chapel Street", "North Street", "West Street"]
 KINDS = [("Care Home", "Care home service without nursing", True), ("Nursing Home", "Care home service with nursing", True),
          ("Home Care", "Domiciliary care service", False), ("Care at Home", "Domiciliary care service", False),
          ("Supported Living", "Supported living service", False)]
@@ -61,8 +103,10 @@ def location_records(count: int, seed: int = 1):
     """Yield dicts of Active Locations values (adult social care, plus ~8% other)."""
     rng = random.Random(seed)
     provider_count = max(1, count // 3)
+    towns = places(count)
+    weights = [town[-1] for town in towns]
     for n in range(count):
-        town, la, region, area, lat, lon = TOWNS[n % len(TOWNS)]
+        town, la, region, area, lat, lon, _ = rng.choices(towns, weights)[0]
         label, service_type, care_home = KINDS[rng.randrange(len(KINDS))]
         name = f"{rng.choice(FIRST)} {rng.choice(SECOND)} {label}"
         if n % 7 == 0:
@@ -82,10 +126,11 @@ def location_records(count: int, seed: int = 1):
             "Location Latest Overall Rating": rng.choice(["Good", "Good", "Outstanding", "Requires improvement", "Inadequate", ""]),
             "Publication Date": f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{rng.randint(2018, 2026)}",
             "Location Region": region, "Location Local Authority": la,
-            "Location Street Address": f"{rng.randint(1, 300)} {rng.choice(FIRST)} Road", "Location City": town,
+            "Location Street Address": f"{rng.randint(1, 300)} {rng.choice(STREETS + [f'{rng.choice(FIRST)} Road'])}",
+            "Location City": town,
             "Location Postal Code": postcode.lower() if n % 9 == 0 else postcode,
-            "Location Latitude": f"{lat + rng.uniform(-0.08, 0.08):.6f}",
-            "Location Longitude": f"{lon + rng.uniform(-0.12, 0.12):.6f}",
+            "Location Latitude": f"{lat + rng.uniform(-0.05, 0.05):.6f}",
+            "Location Longitude": f"{lon + rng.uniform(-0.08, 0.08):.6f}",
             "Brand ID": "-", "Brand Name": "-", "Provider ID": f"1-{200000000 + provider}",
             "Provider Name": f"{rng.choice(FIRST)} Care Group {provider} Ltd", "Provider Type/Sector": "Social Care Org",
             f"Service type - {service_type}": "Y", "Service user band - Older People": "Y",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 
-from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import EmptyPage
 from django.db.models import Q
 from django.http import JsonResponse
 from django.urls import reverse
@@ -25,7 +25,7 @@ from providers.dspt_status import BY_CODE
 from providers.forms import MAX_QUERY_LENGTH
 from providers.models import Location
 from providers.openapi import openapi_document
-from providers.search import find_services
+from providers.search import IdsFirstPaginator, find_services
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -181,7 +181,7 @@ def services(request):
     page_size = _whole_number(request, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
     today = timezone.localdate()
     result = find_services(query=query, category=category, status=status, today=today)
-    paginator = Paginator(result.services, page_size)
+    paginator = IdsFirstPaginator(result.services, page_size)
     try:
         page = paginator.page(page_number)
     except EmptyPage:

@@ -13,7 +13,7 @@ related models through self.model, so models.py can import it freely.
 import datetime as dt
 import math
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import models
 from django.db.models import BooleanField, Case, Count, ExpressionWrapper, F, FloatField, Q, Value, When
 from django.db.models.functions import ACos, Cos, Least, Length, Radians, Sin
@@ -95,11 +95,16 @@ class LocationQuerySet(models.QuerySet):
         name (so a service's own name beats its provider's); then by rank.
         """
         words = SearchQuery(plan.tsquery, search_type="raw", config="simple")
+        rare = SearchQuery(plan.index_query, search_type="raw", config="simple")
         in_name = SearchQuery(plan.in_name, search_type="raw", config="simple")
         whole = SearchQuery(plan.whole_words, search_type="raw", config="simple")
         in_place = Q(search_town=plan.place_key) | Q(search_area=plan.place_key)
+        found = self.filter(search_words=rare)
+        if plan.index_query != plan.tsquery:
+            # Every word, checked on the rows the rare words found (NotIndexed keeps the index out of it).
+            found = found.annotate(all_words=NotIndexed(F("search_words"))).filter(all_words=words)
         return (
-            self.filter(search_words=words)
+            found
             .annotate(
                 named=ExpressionWrapper(Q(search_name=plan.key), output_field=BooleanField()),
                 in_place=ExpressionWrapper(in_place, output_field=BooleanField()),
@@ -133,6 +138,13 @@ class LocationQuerySet(models.QuerySet):
             .filter(distance__lte=miles)
             .order_by("dormant", "distance", "name", "pk")
         )
+
+
+class NotIndexed(models.Func):
+    """The same tsvector, as an expression the word index cannot answer: PostgreSQL checks it row by row."""
+
+    template = "(%(expressions)s || ''::tsvector)"
+    output_field = SearchVectorField()
 
 
 def _condition(rule: dspt_status.StatusFilter) -> Q:

@@ -21,8 +21,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 
 from providers.models import Location, Provider, SearchWord
 from providers.postcode_lookup import Place, locate
@@ -41,6 +42,10 @@ MIN_CORRECTED_LENGTH = 4
 # For each misspelt word, search for at most this many corrections (the most used first).
 CORRECTIONS_PER_WORD = 3
 LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789"
+# A word used by at most this many services is looked up in the index; more
+# common words ("care", "home") are checked only on the rows the rare ones find.
+RARE_WORD_SERVICES = 500
+COMMON = 10**9  # the count given to a prefix or a split, which may match many services
 CQC_ID = re.compile(r"^1-\d{4,15}$")
 ODS_CODE = re.compile(r"^[A-Z0-9]{3,10}(-[A-Z0-9]{1,10})?$")
 
@@ -101,6 +106,37 @@ def nearest(services: QuerySet, place: Place) -> tuple[QuerySet, int]:
     raise AssertionError("unreachable")
 
 
+class IdsFirstPaginator(Paginator):
+    """Pages of a search: the page's IDs and the total in one query on the care service table, then those rows.
+
+    Ranking hundreds of matches is cheap on one table (about 1 ms for a big
+    city); joining every match to its provider and DSPT record before
+    sorting is not (about 12 ms). So one query returns the page's IDs, in
+    order, with the number of matches (a window count) and any distance;
+    a second, plain query fetches those rows with their joins.
+    """
+
+    def page(self, number):
+        try:
+            wanted = max(1, int(number))
+        except (TypeError, ValueError):
+            wanted = 1
+        extra = [name for name in ("distance",) if name in self.object_list.query.annotations]
+        bottom = (wanted - 1) * self.per_page
+        found = list(self.object_list.annotate(matches=Window(Count("pk")))
+                     .values_list("pk", "matches", *extra)[bottom:bottom + self.per_page])
+        # No rows on the first page means no matches; past it, the total needs its own count.
+        self.__dict__["count"] = found[0][1] if found else (0 if wanted == 1 else self.object_list.count())
+        number = self.validate_number(number)  # raises for a page past the end, now the count is known
+        rows = Location.objects.with_dspt_status().in_bulk([pk for pk, *_ in found])
+        services = []
+        for pk, _, *values in found:
+            services.append(rows[pk])
+            for name, value in zip(extra, values):
+                setattr(rows[pk], name, value)
+        return self._get_page(services, number, self)
+
+
 # --- Codes ------------------------------------------------------------------------------
 
 
@@ -108,18 +144,27 @@ def find_by_code(services: QuerySet, query: str) -> SearchResult | None:
     """A CQC ID or ODS code typed in the box: its service, or its provider's services. None if it is not one."""
     code = query.strip().upper()
     if CQC_ID.match(code):
-        condition = Q(cqc_location_id=code) | Q(provider__cqc_provider_id=code)
-    elif ODS_CODE.match(code) and " " not in query.strip():
-        providers = Provider.objects.filter(ods_code=code).values("pk")
-        condition = Q(ods_code=code) | Q(provider_id__in=providers)
+        providers = Provider.objects.filter(cqc_provider_id=code)
+        own = Q(cqc_location_id=code)
+    elif ODS_CODE.match(code) and " " not in query.strip() and _looks_like_ods_code(code):
+        providers = Provider.objects.filter(ods_code=code)
+        own = Q(ods_code=code)
     else:
         return None
-    found = services.filter(condition).order_by("dormant", "name", "pk")
-    first_two = list(found[:2])
+    # The provider's IDs as a short list, so each side of the OR uses its own index.
+    provider_ids = list(providers.order_by().values_list("pk", flat=True)[:10])
+    found = services.filter(own | Q(provider_id__in=provider_ids)).order_by("dormant", "name", "pk")
+    first_two = list(found.values_list("pk", "cqc_location_id", "ods_code")[:2])
     if not first_two:
         return None  # "Louth" looks like an ODS code too: search it as words
-    own = [service for service in first_two if code in (service.cqc_location_id, service.ods_code)]
-    return SearchResult(services=found, code=code, exact_service=own[0] if len(first_two) == 1 and own else None)
+    exact = len(first_two) == 1 and code in first_two[0][1:]
+    return SearchResult(services=found, code=code, exact_service=found.first() if exact else None)
+
+
+def _looks_like_ods_code(code: str) -> bool:
+    """ODS codes have a digit (VJ0S1, RL401, A560), or are a trust's three letters (RWD) or a care home's V and
+    four letters (VLLWV). A town ("LOUTH") is none of these, so it costs no code lookup."""
+    return any(ch.isdigit() for ch in code) or len(code) == 3 or (len(code) == 5 and code.startswith("V"))
 
 
 # --- Words ------------------------------------------------------------------------------
@@ -130,6 +175,7 @@ class WordPlan:
     """What to search for.
 
     tsquery: every typed word or its corrections (the last may be a prefix);
+    index_query: the rare ones among them, for the index to look up;
     in_name: the same, matched in the service's own name only;
     whole_words: the words exactly as typed, all whole; key: the same as
     text, to compare with the whole name; place_key: the words as corrected,
@@ -137,6 +183,7 @@ class WordPlan:
     """
 
     tsquery: str
+    index_query: str
     in_name: str
     whole_words: str
     key: str
@@ -150,23 +197,38 @@ def plan_words(query: str) -> WordPlan | None:
     if not words:
         return None
     known = _known_words(words)
-    last_is_prefix = _is_prefix(words[-1])
-    corrections = _corrections([w for w in words if w not in known and len(w) >= MIN_CORRECTED_LENGTH
-                                and not (w == words[-1] and last_is_prefix)])
-    slots, in_name, chosen = [], [], []
+    last_is_prefix = known[("prefix",)]
+    corrections, counts = _corrections([w for w in words if w not in known and len(w) >= MIN_CORRECTED_LENGTH
+                                        and not (w == words[-1] and last_is_prefix)])
+    counts.update({word: count for word, count in known.items() if isinstance(word, str)})
+    slots, in_name, chosen, uses = [], [], [], []
     for position, word in enumerate(words):
-        is_last = position == len(words) - 1
+        prefix = position == len(words) - 1 and last_is_prefix
         # A word we know stays; one we do not is replaced by its corrections, or kept as typed if it has none.
-        options = [word] if word in known or (is_last and last_is_prefix) else corrections.get(word) or [word]
-        split, prefix = known.get(("split", word)), is_last and last_is_prefix
+        options = [word] if word in known or prefix else corrections.get(word) or [word]
+        split = known.get(("split", word))
         slots.append(_slot(options, prefix=prefix, split=split))
         in_name.append(_slot(options, prefix=prefix, split=split, weight="A"))
         chosen.append(options[0])
-    _join_pairs(words, known, slots)
+        # How many services the slot may match: a prefix or a split may match many more than its words.
+        uses.append(COMMON if prefix or split else sum(counts.get(option, 0) for option in options))
+    _join_pairs(words, known, slots, uses=uses)
     _join_pairs(words, known, in_name, weight="A")
-    return WordPlan(tsquery=" & ".join(slots), in_name=" & ".join(in_name), whole_words=" & ".join(words),
-                    key=" ".join(words), place_key=" ".join(chosen),
+    return WordPlan(tsquery=" & ".join(slots), index_query=" & ".join(_index_slots(slots, uses)),
+                    in_name=" & ".join(in_name),
+                    whole_words=" & ".join(words), key=" ".join(words), place_key=" ".join(chosen),
                     did_you_mean=" ".join(chosen) if chosen != words else "")
+
+
+def _index_slots(slots: list[str], uses: list[int]) -> list[str]:
+    """The slots the word index should look up: the two rarest, and any others that are rare.
+
+    Looking up "care" or "home" in the index means walking most of England's
+    services; the rare words ("rose", "tree") find the few candidates, and
+    the common ones are checked on those few rows (see LocationQuerySet.matching).
+    """
+    rarest = sorted(range(len(slots)), key=lambda position: uses[position])[:2]
+    return [slot for position, slot in enumerate(slots) if position in rarest or uses[position] <= RARE_WORD_SERVICES]
 
 
 def _slot(options: list[str], *, prefix: bool, split: tuple[str, str] | None, weight: str = "") -> str:
@@ -181,46 +243,61 @@ def _slot(options: list[str], *, prefix: bool, split: tuple[str, str] | None, we
     return terms[0] if len(terms) == 1 else "(" + " | ".join(terms) + ")"
 
 
-def _join_pairs(words: list[str], known: dict, slots: list[str], weight: str = "") -> None:
-    """'sunny side' also finds 'Sunnyside': two typed words that are one known word when joined."""
+def _join_pairs(words: list[str], known: dict, slots: list[str], *, weight: str = "",
+                uses: list[int] | None = None) -> None:
+    """'sunny side' also finds 'Sunnyside': two typed words that are one known word when joined.
+
+    With `uses` (how many services each slot may match), a joined slot may
+    match those of its rarer half plus those of the joined word.
+    """
     for position in range(len(words) - 1):
         joined = words[position] + words[position + 1]
         if joined in known and slots[position] and slots[position + 1]:
             slots[position] = f"(({slots[position]} & {slots[position + 1]}) | {joined}{':' + weight if weight else ''})"
             slots[position + 1] = ""
+            if uses is not None:
+                uses[position] = min(uses[position], uses[position + 1]) + known[joined]
+    if uses is not None:
+        uses[:] = [use for slot, use in zip(slots, uses) if slot]
     slots[:] = [slot for slot in slots if slot]
 
 
 def _known_words(words: list[str]) -> dict:
-    """Which typed words, joined pairs and two-word splits are in the word list.
+    """Which typed words, joined pairs and two-word splits are in the word list, in one query.
 
-    Returns {word: services} for known words and joins, and {("split", word): (a, b)}
-    for a typed word that is two known words run together.
+    Returns {word: services} for known words and joins, {("split", word): (a, b)}
+    for a typed word that is two known words run together, and ("prefix",): True
+    when a known word starts with the last typed word (it may be still being typed).
     """
     splits = {(word[:cut], word[cut:]): word for word in words if len(word) >= 6 for cut in range(3, len(word) - 2)}
     joins = [a + b for a, b in zip(words, words[1:])]
     candidates = set(words) | set(joins) | {half for pair in splits for half in pair}
-    found = dict(SearchWord.objects.filter(word__in=candidates).values_list("word", "services"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT word, services FROM {SearchWord._meta.db_table} WHERE word = ANY(%s) "
+            f"UNION ALL (SELECT '', 0 FROM {SearchWord._meta.db_table} WHERE word LIKE %s LIMIT 1)",
+            [list(candidates), words[-1] + "%"])
+        rows = cursor.fetchall()
+    found = {word: services for word, services in rows if word}
     known = {word: found[word] for word in set(words) | set(joins) if word in found}
+    known[("prefix",)] = any(not word for word, _ in rows)
     for (first, second), word in splits.items():
         if first in found and second in found and ("split", word) not in known:
             known[("split", word)] = (first, second)
     return known
 
 
-def _is_prefix(word: str) -> bool:
-    """Whether a known word starts with `word` (so the last word may be one still being typed)."""
-    return SearchWord.objects.filter(word__startswith=word).exists()
-
-
-def _corrections(words: list[str]) -> dict[str, list[str]]:
-    """For each word, the known words one edit away, the most used first."""
+def _corrections(words: list[str]) -> tuple[dict[str, list[str]], dict[str, int]]:
+    """For each word, the known words one edit away, the most used first; and how many services use each."""
     if not words:
-        return {}
+        return {}, {}
     edits = {word: _one_edit(word) for word in words}
-    found = dict(SearchWord.objects.filter(word__in=set().union(*edits.values())).values_list("word", "services"))
-    return {word: sorted((c for c in candidates if c in found), key=lambda c: (-found[c], c))[:CORRECTIONS_PER_WORD]
-            for word, candidates in edits.items()}
+    with connection.cursor() as cursor:  # one array parameter: quicker to send and plan than an IN list
+        cursor.execute(f"SELECT word, services FROM {SearchWord._meta.db_table} WHERE word = ANY(%s)",
+                       [list(set().union(*edits.values()))])
+        found = dict(cursor.fetchall())
+    return ({word: sorted((c for c in candidates if c in found), key=lambda c: (-found[c], c))[:CORRECTIONS_PER_WORD]
+             for word, candidates in edits.items()}, found)
 
 
 def _one_edit(word: str) -> set[str]:

@@ -27,7 +27,7 @@ from providers.dspt_status import ALL_STATUSES
 from providers.exports import csv_lines
 from providers.forms import AreaFilterForm, PrivacySummaryForm, ProblemReportForm, SearchForm
 from providers.models import DsptOrganisation, ImportRun, Location
-from providers.search import PAGE_SIZE, find_services
+from providers.search import PAGE_SIZE, SEARCH_RADII_MILES, IdsFirstPaginator, find_services
 
 
 def home(request):
@@ -97,9 +97,10 @@ def _search_context(request) -> dict:
         context.update(
             query=query, today=today, searched=True, place=result.place, radius=result.radius,
             used_query=result.used_query, did_you_mean=result.did_you_mean, code=result.code,
+            max_radius=SEARCH_RADII_MILES[-1],
             exact_service=result.exact_service,
             postcode_unknown=result.unknown_postcode,
-            page=Paginator(result.services, PAGE_SIZE).get_page(request.GET.get("page")),
+            page=IdsFirstPaginator(result.services, PAGE_SIZE).get_page(request.GET.get("page")),
         )
     context["filters_on"] = bool(form.is_bound and form.is_valid() and
                                  (form.cleaned_data["type"] or form.cleaned_data["status"]))

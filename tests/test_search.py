@@ -205,3 +205,11 @@ def test_postcode_radius_narrows_when_there_are_many_services_nearby(client, db)
     html = client.get(reverse("search"), {"q": "L8 1AA"}).content.decode()
     assert "25 care services found within 3 miles of L8 1AA" in html
     assert "Further Home" not in html
+
+
+def test_a_postcode_search_says_how_far_it_reaches_and_stops_at_25_miles(client, db):
+    LocationFactory(name="Near Home", postcode="L8 1AA", latitude=53.39, longitude=-2.95)
+    LocationFactory(name="Thirty Miles Home", postcode="M1 1AA", latitude=53.39 + 30 / 69, longitude=-2.95)
+    html = client.get(reverse("search"), {"q": "L8 1AA"}).content.decode()
+    assert "This list reaches 25 miles from L8 1AA. We do not look further than 25 miles." in html
+    assert "Near Home" in html and "Thirty Miles Home" not in html

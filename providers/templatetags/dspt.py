@@ -1,7 +1,11 @@
 """Template tags for showing DSPT statuses the same way everywhere."""
 
+import functools
+
 from django import template
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from providers.dspt_status import PlainStatus
 from providers.presenter import present
@@ -10,11 +14,21 @@ from providers.services import formats
 register = template.Library()
 
 
-@register.inclusion_tag("components/status_tag.html")
+@register.simple_tag
 def status_tag(status: PlainStatus, size: str = ""):
-    """{% status_tag location.dspt_status %} -> a tag with an icon and the words (never colour alone)."""
-    look = present(status.code)
-    return {"status": status, "colour": look.tag, "icon": look.icon, "size": size}
+    """{% status_tag location.dspt_status %} -> a tag with an icon and the words (never colour alone).
+
+    The tag depends only on the result and the size, so each is drawn once
+    per process (a results page shows twenty).
+    """
+    return _status_tag_html(status.code, status.label, size)
+
+
+@functools.lru_cache(maxsize=64)
+def _status_tag_html(code: str, label: str, size: str) -> str:
+    look = present(code)
+    return mark_safe(render_to_string("components/status_tag.html", {  # noqa: S308 (our own template, escaped)
+        "status": {"code": code, "label": label}, "colour": look.tag, "icon": look.icon, "size": size}))
 
 
 @register.simple_tag
