@@ -64,9 +64,9 @@ def search(request):
 
     For htmx requests (results updating as you type) only the results partial is sent.
     """
-    context = _search_context(request)
     # htmx asks for the results alone, except when it restores a page from history.
     partial = request.htmx and not request.htmx.history_restore_request
+    context = _search_context(request, follow_codes=not partial)
     if context.get("exact_service") and not partial:
         # A CQC location ID or a service's own ODS code: go straight to it.
         return redirect("service", context["exact_service"].cqc_location_id)
@@ -79,14 +79,20 @@ def search(request):
 
 def easy_read_search(request):
     """/easy-read/search/: the same search in Easy Read, leading to Easy Read service pages."""
-    context = _search_context(request)
+    context = _search_context(request, follow_codes=True)
+    if context.get("exact_service"):
+        return redirect("service_easy_read", context["exact_service"].cqc_location_id)
     context["switch"] = {"url": reverse("search") + (f"?{request.GET.urlencode()}" if request.GET else ""),
                          "label": "Standard version of this page"}
     return render(request, "easy_read/search.html", context)
 
 
-def _search_context(request) -> dict:
-    """Run the search the query string asks for; the page and its words are the caller's."""
+def _search_context(request, *, follow_codes: bool = False) -> dict:
+    """Run the search the query string asks for; the page and its words are the caller's.
+
+    follow_codes: when the query is a code naming one service, stop at
+    `exact_service` (the caller redirects to it) instead of fetching a page.
+    """
     form = SearchForm(request.GET or None)
     context = {"form": form, "query": "", "page": None, "place": None, "postcode_unknown": False}
     if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
@@ -100,8 +106,10 @@ def _search_context(request) -> dict:
             max_radius=SEARCH_RADII_MILES[-1],
             exact_service=result.exact_service,
             postcode_unknown=result.unknown_postcode,
-            page=IdsFirstPaginator(result.services, PAGE_SIZE).get_page(request.GET.get("page")),
         )
+        if follow_codes and result.exact_service:
+            return context
+        context["page"] = IdsFirstPaginator(result.services, PAGE_SIZE).get_page(request.GET.get("page"))
     context["filters_on"] = bool(form.is_bound and form.is_valid() and
                                  (form.cleaned_data["type"] or form.cleaned_data["status"]))
     context["querystring_without_page"] = _querystring_without_page(request)

@@ -19,6 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PUBLIC_PAGES = [
     "/", "/search/", "/search/?q=sunny+side", "/search/?q=l8+1aa", "/search/?q=qwxzv", "/search/?q=ZE2+9XX",
     "/search/?q=leeds&type=care_home&status=meets", "/search/?q=" + "x" * 250,
+    "/search/?q=Sunny+Sdie+Huose", "/search/?q=" + "+".join(["word"] * 20), "/easy-read/search/?q=Sunny+Sdie",
     "/services/1-545611283/", "/services/1-545611300/", "/services/1-10553191017/", "/services/1-117000003/",
     "/services/1-545611283/easy-read/", "/services/1-10552899700/easy-read/",
     "/guidance/what-is-the-dspt/", "/guidance/keeping-your-information-safe/", "/guidance/what-the-results-mean/",

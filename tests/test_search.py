@@ -213,3 +213,11 @@ def test_a_postcode_search_says_how_far_it_reaches_and_stops_at_25_miles(client,
     html = client.get(reverse("search"), {"q": "L8 1AA"}).content.decode()
     assert "This list reaches 25 miles from L8 1AA. We do not look further than 25 miles." in html
     assert "Near Home" in html and "Thirty Miles Home" not in html
+
+
+def test_a_code_goes_straight_to_the_service_in_easy_read_too(client, sample_loaded):
+    response = client.get(reverse("easy_read_search"), {"q": "1-545611283"})
+    assert response.status_code == 302 and response["Location"] == "/services/1-545611283/easy-read/"
+    # Typed as you go (htmx), the code lists its service instead of leaving the page.
+    partial = client.get(reverse("search"), {"q": "VLLWV"}, HTTP_HX_REQUEST="true")
+    assert partial.status_code == 200 and "Sunny Side Care Home" in partial.content.decode()
