@@ -89,14 +89,23 @@ FIRST = ["Sunny", "Oak", "Willow", "Rose", "Meadow", "River", "Hill", "Park", "A
          "Mulberry", "Normanton", "Pembroke", "Rosewood", "Sandringham", "Thornbury", "Westfield", "Wellington"]
 SECOND = ["Side", "Tree", "View", "Lodge", "Court", "House", "Cottage", "Gardens", "Hall", "Mews", "Place", "Croft",
           "Field", "Lea", "Dene", "Rise", "Haven", "Grange", "Park", "Manor"]
-STREETS = ["High Street", "Station Road", "Church Lane", "London Road", "Victoria Road", "Mill Lane", "Green Lane",
-           "Manor Road", "Park Avenue", "Kings Road", "Queens Road", "Chapel Street", "North Street", "West Street"]
+# A few street names are common everywhere; most are shared by few services.
+COMMON_STREETS = ["High Street", "Station Road", "Church Lane", "London Road", "Victoria Road", "Mill Lane",
+                  "Green Lane", "Manor Road", "Park Avenue", "Kings Road", "Queens Road", "Chapel Street"]
+STREET_ENDS = ["Road", "Street", "Lane", "Avenue", "Close", "Drive", "Way", "Crescent", "Gardens", "Grove"]
 KINDS = [("Care Home", "Care home service without nursing", True), ("Nursing Home", "Care home service with nursing", True),
          ("Home Care", "Domiciliary care service", False), ("Care at Home", "Domiciliary care service", False),
          ("Supported Living", "Supported living service", False)]
 STATUSES = ["25/26 Standards Met"] * 50 + ["24/25 Standards Met"] * 15 + ["25/26 Approaching Standards"] * 8 + \
            ["Not Published"] * 12 + ["23/24 Standards Met"] * 5 + ["25/26 Standards Not Met"] * 2 + \
            ["2025-26 Standards Met"] * 3 + ["20/21 Standards Exceeded"] * 2 + ["22/23 Standards Met."] * 3
+
+
+def _street(rng: random.Random) -> str:
+    """One in ten services is on a common street name; the rest on one of about 2,500 others."""
+    if rng.random() < 0.1:
+        return rng.choice(COMMON_STREETS)
+    return f"{rng.choice(FIRST)} {rng.choice(TOWN_ENDS).title()} {rng.choice(STREET_ENDS)}"
 
 
 def location_records(count: int, seed: int = 1):
@@ -126,7 +135,7 @@ def location_records(count: int, seed: int = 1):
             "Location Latest Overall Rating": rng.choice(["Good", "Good", "Outstanding", "Requires improvement", "Inadequate", ""]),
             "Publication Date": f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{rng.randint(2018, 2026)}",
             "Location Region": region, "Location Local Authority": la,
-            "Location Street Address": f"{rng.randint(1, 300)} {rng.choice(STREETS + [f'{rng.choice(FIRST)} Road'])}",
+            "Location Street Address": f"{rng.randint(1, 300)} {_street(rng)}",
             "Location City": town,
             "Location Postal Code": postcode.lower() if n % 9 == 0 else postcode,
             "Location Latitude": f"{lat + rng.uniform(-0.05, 0.05):.6f}",
