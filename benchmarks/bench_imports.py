@@ -43,11 +43,13 @@ def child(task: str, path: Path) -> dict:
     from providers.services.dspt_import import import_dspt_file
 
     with connection.cursor() as cursor:
+        cursor.execute("SET statement_timeout = 0")  # emptying the tables is not a web request
         if task == "cqc":
             cursor.execute("TRUNCATE providers_location, providers_provider CASCADE")
         if task == "dspt":
             cursor.execute("UPDATE providers_dsptorganisation SET current_assessment_id = NULL")
             cursor.execute("TRUNCATE providers_dsptassessment, providers_dsptorganisation CASCADE")
+        cursor.execute("RESET statement_timeout")
     started = time.perf_counter()
     rows = 0
     if task in {"cqc", "cqc-again"}:

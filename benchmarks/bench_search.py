@@ -55,9 +55,11 @@ def load(services: int) -> None:
     from providers.services.postcode_import import import_postcodes_file
 
     with connection.cursor() as cursor:
+        cursor.execute("SET statement_timeout = 0")  # emptying 300,000 rows takes longer than a web query may
         cursor.execute("TRUNCATE providers_location, providers_provider, providers_postcode CASCADE")
         cursor.execute("UPDATE providers_dsptorganisation SET current_assessment_id = NULL")
         cursor.execute("TRUNCATE providers_dsptassessment, providers_dsptorganisation CASCADE")
+        cursor.execute("RESET statement_timeout")
     OUT.mkdir(parents=True, exist_ok=True)
     cqc, dspt, postcodes = OUT / f"search_cqc_{services}.csv", OUT / f"search_dspt_{services}.csv", OUT / f"search_pc_{services}.csv"
     generate.write_active_locations_csv(cqc, services)

@@ -63,7 +63,10 @@ def database_settings(data_dir: Path, name: str = DEFAULT_DATABASE_NAME) -> dict
         "USER": "postgres",
         "HOST": str(socket_dir),
         "PORT": "",
-        "CONN_MAX_AGE": 0,
+        # Keep connections open between requests (as with DATABASE_URL): a new
+        # PostgreSQL connection costs a process and cold caches, several ms.
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
         "TEST": {"NAME": f"test_{name}"},
     }
 
