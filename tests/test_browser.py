@@ -63,7 +63,7 @@ def test_search_with_javascript_off(site, browser):
     page.fill("#q", "l8 1aa")
     page.click("button[type=submit]")
     assert "/search/?q=l8+1aa" in page.url
-    assert "within 50 miles of L8 1AA" in page.inner_text("main")
+    assert "within 25 miles of L8 1AA" in page.inner_text("main")
     page.click("text=Sunny Side Care Home")
     assert page.inner_text("h1") == "Sunny Side Care Home"
     page.click("text=Easy Read version of this page")
