@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "dsptlookup.middleware.JunkPathMiddleware",
+    "dsptlookup.middleware.HeavyRequestThrottleMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "dsptlookup.middleware.RequestSizeLimitMiddleware",
@@ -187,6 +188,12 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 IMPORT_UPLOAD_MAX_BYTES = int(os.environ.get("IMPORT_UPLOAD_MAX_BYTES", 100 * 1024 * 1024))
+# Expensive requests (area pages, long searches) per client address, per app
+# process: the rate, the burst, and how long one may wait for its turn before
+# getting 429 (dsptlookup/middleware.py).
+HEAVY_REQUESTS_PER_SECOND = float(os.environ.get("HEAVY_REQUESTS_PER_SECOND", "0.5"))
+HEAVY_BURST = float(os.environ.get("HEAVY_BURST", "3"))
+HEAVY_MAX_WAIT_SECONDS = float(os.environ.get("HEAVY_MAX_WAIT_SECONDS", "2"))
 # Any request body larger than this is refused unread, except a signed-in
 # admin's upload (dsptlookup/middleware.py). Public forms send a few KB.
 PUBLIC_MAX_BODY_BYTES = int(os.environ.get("PUBLIC_MAX_BODY_BYTES", 64 * 1024))

@@ -254,7 +254,7 @@ def easy_read_home(request):
 # --- Areas: every care service in a local authority -------------------------------
 
 AREA_SORTS = {"name": "Name", "status": "DSPT result", "type": "Type of service"}
-AREA_PAGE_SIZE = 100
+AREA_PAGE_SIZE = 50
 
 
 def _local_authorities() -> dict[str, str]:

@@ -175,3 +175,39 @@ def test_a_hung_database_gives_the_503_page_within_seconds():
         for conn in held:
             conn.close()
         listener.close()
+
+
+@pytest.mark.django_db
+def test_one_client_cannot_keep_the_site_busy_with_expensive_requests(client, settings):
+    """Long searches and area pages: a burst, then one at a time at the set rate; others are not held up."""
+    settings.HEAVY_REQUESTS_PER_SECOND, settings.HEAVY_BURST, settings.HEAVY_MAX_WAIT_SECONDS = 4, 3, 1
+    settings.TRUSTED_PROXY_COUNT = 1
+    attacker = {"HTTP_X_FORWARDED_FOR": "203.0.113.66"}
+    long_query = {"q": " ".join(f"word{n}" for n in range(12))}
+    started = time.monotonic()
+    for _ in range(7):
+        assert client.get("/search/", long_query, **attacker).status_code == 200
+    assert time.monotonic() - started >= 0.9  # 3 at once, then 4 more at 4 a second
+    # Someone else, and ordinary searches from the same client, are not held up.
+    started = time.monotonic()
+    assert client.get("/search/", long_query, HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 200
+    assert client.get("/search/", {"q": "sunny side"}, **attacker).status_code == 200
+    assert client.get("/areas/", **attacker).status_code == 200
+    assert time.monotonic() - started < 0.5
+
+
+def test_requests_arriving_together_wait_their_turn_then_are_refused(settings):
+    """Many requests at once from one client (as from many connections): queued up to the wait, then 429."""
+    from django.test import RequestFactory
+
+    from dsptlookup.middleware import HeavyRequestThrottleMiddleware
+
+    settings.HEAVY_REQUESTS_PER_SECOND, settings.HEAVY_BURST, settings.HEAVY_MAX_WAIT_SECONDS = 2, 3, 1
+    throttle = HeavyRequestThrottleMiddleware(lambda request: None)
+    waits = [throttle._queue("203.0.113.66", 100.0) for _ in range(8)]
+    assert waits == [0.0, 0.0, 0.0, 0.5, 1.0, None, None, None]
+    assert throttle._queue("198.51.100.7", 100.0) == 0.0  # another client has its own turn
+    assert throttle._queue("203.0.113.66", 103.0) == 0.0  # and the first gets turns back with time
+    request = RequestFactory().get("/api/v1/services", {"q": "x " * 30})
+    refused = throttle._too_many(request)
+    assert refused.status_code == 429 and refused["Retry-After"] == "5"
