@@ -21,8 +21,8 @@ import secrets
 import statistics
 import sys
 import time
-from urllib.parse import quote_plus
 from pathlib import Path
+from urllib.parse import quote_plus
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))

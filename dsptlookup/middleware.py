@@ -7,8 +7,8 @@ import time
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.template.loader import render_to_string
 from django.http import Http404, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
 

@@ -15,8 +15,17 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
-from providers.models import (DsptAssessment, DsptOrganisation, ImportRun, Location, NameMatchCandidate, OdsCareHome,
-                              Postcode, ProblemReport, Provider)
+from providers.models import (
+    DsptAssessment,
+    DsptOrganisation,
+    ImportRun,
+    Location,
+    NameMatchCandidate,
+    OdsCareHome,
+    Postcode,
+    ProblemReport,
+    Provider,
+)
 from providers.services import matching, runs, uploads
 
 # DSPT primary sectors of adult social care (the DSPT data also holds GPs, pharmacies, trusts...).

@@ -1,33 +1,33 @@
 """Public pages of DSPT Lookup."""
 
 
+from urllib.parse import quote, urlsplit
+
+import segno
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.db.models.functions import Lower
-import segno
-from django.core.cache import cache
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
-from django.conf import settings
-from django.utils.http import http_date
-from urllib.parse import quote, urlsplit
 from django.utils.html import escape
+from django.utils.http import http_date
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
-from django.template.loader import render_to_string
-from django.templatetags.static import static
-
 from providers import badges, presenter, privacy_summary, status_text
-from providers.services import problem_reports
 from providers.dspt_status import ALL_STATUSES
 from providers.exports import csv_lines
 from providers.forms import AreaFilterForm, PrivacySummaryForm, ProblemReportForm, SearchForm
 from providers.models import DsptOrganisation, ImportRun, Location
 from providers.search import PAGE_SIZE, SEARCH_RADII_MILES, IdsFirstPaginator, find_services
+from providers.services import problem_reports
 
 
 def home(request):

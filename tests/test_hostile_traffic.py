@@ -78,8 +78,9 @@ def test_web_queries_have_a_time_limit_and_imports_their_own(settings):
 
                 with transaction.atomic():
                     slow.execute("SELECT pg_sleep(3)")
-    from providers.services.importing import use_import_timeout
     from django.db import transaction
+
+    from providers.services.importing import use_import_timeout
 
     with transaction.atomic():
         use_import_timeout()

@@ -1,6 +1,5 @@
 """The privacy summary maker: plain and Easy Read words at the right reading level, nothing stored."""
 
-import itertools
 
 import pytest
 import textstat

@@ -24,13 +24,11 @@ from pathlib import Path
 from providers.models import ImportRun, Location, Provider
 from providers.postcodes import normalise_postcode
 from providers.services import formats
-from providers.services.problems import clip
-from providers.services.search_words import rebuild_search_words
 from providers.services.importing import (
-    Field,
-    ImportJob,
     MAX_STORED_ERRORS,
     PREVIEW_EXAMPLES,
+    Field,
+    ImportJob,
     ParsedFile,
     ProgressCallback,
     RowProblem,
@@ -45,7 +43,17 @@ from providers.services.importing import (
     staging_row,
 )
 from providers.services.matching import rematch_locations
-from providers.services.tabular import Columns, FileProblem, Row, find_table, iter_rows, normalise_heading, sniff_kind
+from providers.services.problems import clip
+from providers.services.search_words import rebuild_search_words
+from providers.services.tabular import (
+    Columns,
+    FileProblem,
+    Row,
+    find_table,
+    iter_rows,
+    normalise_heading,
+    sniff_kind,
+)
 
 # CQC location IDs: '1-545611283', or an NHS site's ODS code ('RWDDA').
 LOCATION_ID = re.compile(r"^(1-\d{3,15}|[A-Z0-9]{3,10})$")

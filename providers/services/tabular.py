@@ -20,7 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from providers.services.problems import FileProblem, clip
-from providers.services.spreadsheets import ODS_MIMETYPE, Limits, iter_ods, iter_xlsx, open_archive, read_small
+from providers.services.spreadsheets import (
+    ODS_MIMETYPE,
+    Limits,
+    iter_ods,
+    iter_xlsx,
+    open_archive,
+    read_small,
+)
 
 __all__ = ["FileProblem", "Table", "Columns", "Row", "sniff_kind", "iter_rows", "find_table", "clip"]
 

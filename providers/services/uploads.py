@@ -17,9 +17,9 @@ from django.conf import settings
 from providers.models import ImportRun
 from providers.services.cqc_import import import_cqc_file
 from providers.services.dspt_import import import_dspt_file
+from providers.services.ods_import import import_ods_file
 from providers.services.postcode_import import import_postcodes_file
 from providers.services.runs import file_checksum
-from providers.services.ods_import import import_ods_file
 
 ALLOWED_SUFFIXES = {".csv", ".xlsx", ".ods"}
 IMPORTERS = {"cqc": import_cqc_file, "dspt": import_dspt_file, "postcodes": import_postcodes_file,
