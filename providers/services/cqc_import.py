@@ -416,6 +416,11 @@ _DEFAULTS = {"ods_code": "''", "brand_name": "''", "address_line_1": "''", "addr
              "regulated_activities": "'{}'", "provider_name": "''"}
 
 
+def _new_value(field: str) -> str:
+    """What a new service gets for a column its file does not give (its provider's name, or the default)."""
+    return "p.name" if field == "provider_name" else _DEFAULTS[field]
+
+
 def _staged_value(field: str) -> str:
     return f"COALESCE(s.{field}, {_DEFAULTS[field]})" if field in _DEFAULTS else f"s.{field}"
 
@@ -430,7 +435,7 @@ def _insert_locations(cursor, kind: str, preview: dict) -> int:
     cursor.execute(f"""
         INSERT INTO {LOCATIONS} (cqc_location_id, provider_id, {', '.join([*fields, *not_given])},
                                  dspt_match, created_at, updated_at)
-        SELECT s.cqc_location_id, p.id, {', '.join([*map(_staged_value, fields), *(_DEFAULTS[f] for f in not_given)])},
+        SELECT s.cqc_location_id, p.id, {', '.join([*map(_staged_value, fields), *map(_new_value, not_given)])},
                '', now(), now()
         FROM cqc_staging s JOIN {PROVIDERS} p ON p.cqc_provider_id = s.provider_id
         WHERE s.keep
