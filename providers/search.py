@@ -46,6 +46,8 @@ LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789"
 # common words ("care", "home") are checked only on the rows the rare ones find.
 RARE_WORD_SERVICES = 500
 COMMON = 10**9  # the count given to a prefix or a split, which may match many services
+# Search keys a results page never shows (the word vector is the largest column of a service).
+SEARCH_KEYS = ("search_words", "search_name", "search_town", "search_area")
 CQC_ID = re.compile(r"^1-\d{4,15}$")
 ODS_CODE = re.compile(r"^[A-Z0-9]{3,10}(-[A-Z0-9]{1,10})?$")
 
@@ -128,7 +130,7 @@ class IdsFirstPaginator(Paginator):
         # No rows on the first page means no matches; past it, the total needs its own count.
         self.__dict__["count"] = found[0][1] if found else (0 if wanted == 1 else self.object_list.count())
         number = self.validate_number(number)  # raises for a page past the end, now the count is known
-        rows = Location.objects.with_dspt_status().in_bulk([pk for pk, *_ in found])
+        rows = Location.objects.with_dspt_status().defer(*SEARCH_KEYS).in_bulk([pk for pk, *_ in found])
         services = []
         for pk, _, *values in found:
             services.append(rows[pk])
