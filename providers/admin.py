@@ -120,6 +120,10 @@ class ImportRunAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # the runs are the audit trail of every change to the data
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Opening a run shows its formatted report, not the raw record."""
+        return redirect("admin:providers_importrun_report", run_id=object_id)
+
     def changelist_view(self, request, extra_context=None):
         runs.mark_dead_runs()
         uploads.expire_uploads()
@@ -170,9 +174,15 @@ class ImportRunAdmin(admin.ModelAdmin):
             messages.error(request, "You do not have permission to import data.")
             return redirect("admin:index")
         preview = get_object_or_404(ImportRun, pk=run_id)
+        allow_removals = request.POST.get("allow_removals") == "yes"
+        if preview.preview.get("warning") and not allow_removals:
+            # Back to the same form with the reason, instead of a rejected run that speaks of command-line flags.
+            messages.error(request, f"Tick the box to confirm that these {preview.removed} care services have "
+                                    "really left CQC's list, then press Import again. Nothing was imported.")
+            return redirect("admin:providers_importrun_report", run_id=run_id)
         try:
             run = uploads.apply_preview(preview=preview, user=request.user.get_username(),
-                                        allow_removals=request.POST.get("allow_removals") == "yes")
+                                        allow_removals=allow_removals)
         except ValueError as exc:
             messages.error(request, str(exc))
             return redirect("admin:providers_importrun_report", run_id=run_id)

@@ -123,11 +123,24 @@ def test_large_removals_must_be_confirmed_in_the_admin(admin_client):
     assert 'name="allow_removals"' in html
     preview = ImportRun.objects.get(state="preview")
 
+    runs_before = ImportRun.objects.count()
     refused = admin_client.post(reverse("admin:providers_importrun_apply", args=[preview.pk]), follow=True)
-    assert "Rejected (nothing written)" in refused.content.decode()
+    html = refused.content.decode()
+    assert "Tick the box to confirm that these 14 care services" in html  # back on the form, with the reason
+    assert 'name="allow_removals"' in html and "--allow-removals" not in html
+    assert ImportRun.objects.count() == runs_before  # no dead "Rejected" run
     assert Location.objects.registered().count() == 26
     preview.refresh_from_db()
     assert preview.state == "preview"  # still there to confirm
 
     admin_client.post(reverse("admin:providers_importrun_apply", args=[preview.pk]), {"allow_removals": "yes"})
     assert Location.objects.registered().count() == 12
+
+
+def test_opening_a_run_shows_its_report_and_runs_cannot_be_deleted(admin_client):
+    upload(admin_client, SAMPLE_ODS)
+    run = ImportRun.objects.get(state="preview")
+    opened = admin_client.get(reverse("admin:providers_importrun_change", args=[run.pk]))
+    assert opened.status_code == 302 and opened["Location"] == reverse("admin:providers_importrun_report", args=[run.pk])
+    assert admin_client.get(reverse("admin:providers_importrun_delete", args=[run.pk])).status_code == 403
+    assert ImportRun.objects.filter(pk=run.pk).exists()
