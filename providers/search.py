@@ -199,16 +199,16 @@ def plan_words(query: str) -> WordPlan | None:
     if not words:
         return None
     known = _known_words(words)
-    last_is_prefix = known[("prefix",)]
-    corrections, counts = _corrections([w for w in words if w not in known and len(w) >= MIN_CORRECTED_LENGTH
+    last_is_prefix = known.last_is_prefix
+    corrections, counts = _corrections([w for w in words if w not in known.counts and len(w) >= MIN_CORRECTED_LENGTH
                                         and not (w == words[-1] and last_is_prefix)])
-    counts.update({word: count for word, count in known.items() if isinstance(word, str)})
+    counts.update(known.counts)
     slots, in_name, chosen, uses = [], [], [], []
     for position, word in enumerate(words):
         prefix = position == len(words) - 1 and last_is_prefix
         # A word we know stays; one we do not is replaced by its corrections, or kept as typed if it has none.
-        options = [word] if word in known or prefix else corrections.get(word) or [word]
-        split = known.get(("split", word))
+        options = [word] if word in known.counts or prefix else corrections.get(word) or [word]
+        split = known.splits.get(word)
         slots.append(_slot(options, prefix=prefix, split=split))
         in_name.append(_slot(options, prefix=prefix, split=split, weight="A"))
         chosen.append(options[0])
@@ -245,7 +245,7 @@ def _slot(options: list[str], *, prefix: bool, split: tuple[str, str] | None, we
     return terms[0] if len(terms) == 1 else "(" + " | ".join(terms) + ")"
 
 
-def _join_pairs(words: list[str], known: dict, slots: list[str], *, weight: str = "",
+def _join_pairs(words: list[str], known: KnownWords, slots: list[str], *, weight: str = "",
                 uses: list[int] | None = None) -> None:
     """'sunny side' also finds 'Sunnyside': two typed words that are one known word when joined.
 
@@ -254,23 +254,27 @@ def _join_pairs(words: list[str], known: dict, slots: list[str], *, weight: str 
     """
     for position in range(len(words) - 1):
         joined = words[position] + words[position + 1]
-        if joined in known and slots[position] and slots[position + 1]:
+        if joined in known.counts and slots[position] and slots[position + 1]:
             slots[position] = f"(({slots[position]} & {slots[position + 1]}) | {joined}{':' + weight if weight else ''})"
             slots[position + 1] = ""
             if uses is not None:
-                uses[position] = min(uses[position], uses[position + 1]) + known[joined]
+                uses[position] = min(uses[position], uses[position + 1]) + known.counts[joined]
     if uses is not None:
         uses[:] = [use for slot, use in zip(slots, uses) if slot]
     slots[:] = [slot for slot in slots if slot]
 
 
-def _known_words(words: list[str]) -> dict:
-    """Which typed words, joined pairs and two-word splits are in the word list, in one query.
+@dataclass
+class KnownWords:
+    """What the word list says of the typed words."""
 
-    Returns {word: services} for known words and joins, {("split", word): (a, b)}
-    for a typed word that is two known words run together, and ("prefix",): True
-    when a known word starts with the last typed word (it may be still being typed).
-    """
+    counts: dict[str, int]  # typed words and joined pairs it holds -> how many services use each
+    splits: dict[str, tuple[str, str]]  # a typed word that is two known words run together -> the two
+    last_is_prefix: bool  # a known word starts with the last typed word (it may be still being typed)
+
+
+def _known_words(words: list[str]) -> KnownWords:
+    """Which typed words, joined pairs and two-word splits are in the word list, in one query."""
     splits = {(word[:cut], word[cut:]): word for word in words if len(word) >= 6 for cut in range(3, len(word) - 2)}
     joins = [a + b for a, b in zip(words, words[1:])]
     candidates = set(words) | set(joins) | {half for pair in splits for half in pair}
@@ -281,12 +285,12 @@ def _known_words(words: list[str]) -> dict:
             [list(candidates), words[-1] + "%"])
         rows = cursor.fetchall()
     found = {word: services for word, services in rows if word}
-    known = {word: found[word] for word in set(words) | set(joins) if word in found}
-    known[("prefix",)] = any(not word for word, _ in rows)
+    known_splits: dict[str, tuple[str, str]] = {}
     for (first, second), word in splits.items():
-        if first in found and second in found and ("split", word) not in known:
-            known[("split", word)] = (first, second)
-    return known
+        if first in found and second in found:
+            known_splits.setdefault(word, (first, second))
+    return KnownWords(counts={word: found[word] for word in set(words) | set(joins) if word in found},
+                      splits=known_splits, last_is_prefix=any(not word for word, _ in rows))
 
 
 def _corrections(words: list[str]) -> tuple[dict[str, list[str]], dict[str, int]]:

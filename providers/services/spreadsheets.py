@@ -152,6 +152,12 @@ class _XmlReader:
     def end(self, name): ...
     def text(self, data): ...
 
+    def emit(self, row_number: int, cells: list[str]) -> None:
+        """Hand on a finished row, counting it against the row cap."""
+        self.emitted += 1
+        _check_rows_read(self.emitted, self.limits)
+        self.ready.append((row_number, cells))
+
     def rows(self, stream) -> Iterator[tuple[int, list[str]]]:
         """Parse the stream chunk by chunk, handing on each row as soon as it ends."""
         try:
@@ -343,9 +349,7 @@ class _OdsReader(_XmlReader):
         for _ in range(self.row_repeat):
             self.row_number += 1
             _check_row_number(self.row_number, self.limits)
-            self.emitted += 1
-            _check_rows_read(self.emitted, self.limits)
-            self.ready.append((self.row_number, list(cells)))
+            self.emit(self.row_number, list(cells))
 
 
 def _ods_value(attrs: dict, text: str) -> str:
@@ -526,9 +530,8 @@ class _SheetReader(_XmlReader):
             self._end_cell()
         elif name == _MAIN + "row":
             if self.row.cells:
-                self.emitted += 1
-                _check_rows_read(self.emitted, self.limits)
-                self.ready.append((self.row_number, self.row.cells))
+                self.emit(self.row_number, self.row.cells)
+
     def text(self, data):
         if self.in_value:
             self.counter.add(data, self.row_number)
