@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "template_partials",
+    "procrastinate.contrib.django",
     "providers",
 ]
 
@@ -213,15 +214,15 @@ IMPORT_MAX_CELL_CHARS = int(os.environ.get("IMPORT_MAX_CELL_CHARS", 10_000))
 IMPORT_MAX_LINE_CHARS = int(os.environ.get("IMPORT_MAX_LINE_CHARS", 1_000_000))  # one line of a CSV file
 IMPORT_MAX_XML_DEPTH = int(os.environ.get("IMPORT_MAX_XML_DEPTH", 100))
 IMPORT_MAX_SHARED_STRINGS = int(os.environ.get("IMPORT_MAX_SHARED_STRINGS", 2_000_000))  # distinct texts in .xlsx
-# A readable file imports without the rows it cannot read, listing each one;
-# more than this share of rows set aside rejects the whole file
-# (docs/import-policy.md).
 # Where to email a note when a visitor reports a problem (optional; reports
 # are always kept in the admin). Email settings: Django's EMAIL_* defaults.
 PROBLEM_REPORT_EMAIL = os.environ.get("PROBLEM_REPORT_EMAIL", "")
 
 # The official DSPT record of an organisation, by its ODS code.
 DSPT_ORGANISATION_URL = os.environ.get("DSPT_ORGANISATION_URL", "https://www.dsptoolkit.nhs.uk/OrganisationSearch/{code}")
+# A readable file imports without the rows it cannot read, listing each one;
+# more than this share of rows set aside rejects the whole file
+# (docs/import-policy.md).
 IMPORT_MAX_BAD_ROWS_PERCENT = float(os.environ.get("IMPORT_MAX_BAD_ROWS_PERCENT", "1"))
 
 # --- Security ---------------------------------------------------------------
@@ -274,3 +275,31 @@ SERVICE_NAME = "DSPT Lookup"
 IMPORT_UPLOAD_DIR = Path(os.environ.get("IMPORT_UPLOAD_DIR", BASE_DIR / "uploads"))
 # A previewed upload not imported within this many hours is deleted; upload it again.
 IMPORT_UPLOAD_KEEP_HOURS = float(os.environ.get("IMPORT_UPLOAD_KEEP_HOURS", "24"))
+
+# --- Background work and fresh data (docs/adr/0014-background-imports.md) ---
+# Imports run in a worker (`manage.py run_worker`, started by `make run`) from
+# a task queue kept in PostgreSQL (procrastinate), one import at a time.
+# How many jobs one worker runs at once (imports still take turns).
+WORKER_CONCURRENCY = int(os.environ.get("WORKER_CONCURRENCY", "2"))
+# Where `manage.py refresh_data` and the scheduled refresh download each
+# source. A source with no URL is left alone.
+REFRESH_SOURCES = {
+    "dspt": os.environ.get("DSPT_EXPORT_URL", ""),
+    "cqc": os.environ.get("CQC_LOCATIONS_URL", ""),
+    "cqc_page": os.environ.get("CQC_LOCATIONS_PAGE_URL", ""),
+    "ods_sites": os.environ.get("ODS_CARE_HOME_SITES_URL", ""),
+    "ods_head_offices": os.environ.get("ODS_CARE_HOME_HQ_URL", ""),
+    "postcodes": os.environ.get("POSTCODES_URL", ""),
+}
+# When the worker refreshes each kind of data (cron syntax, server time).
+# The DSPT changes daily; CQC publishes weekly and monthly; ODS monthly.
+REFRESH_DSPT_CRON = os.environ.get("REFRESH_DSPT_CRON", "15 5 * * *")
+REFRESH_CQC_CRON = os.environ.get("REFRESH_CQC_CRON", "45 5 * * 1")
+REFRESH_ODS_CRON = os.environ.get("REFRESH_ODS_CRON", "30 4 2 * *")
+# How long a download may take, and how big the file may be.
+REFRESH_TIMEOUT_SECONDS = float(os.environ.get("REFRESH_TIMEOUT_SECONDS", "120"))
+REFRESH_MAX_BYTES = int(os.environ.get("REFRESH_MAX_BYTES", 200 * 1024 * 1024))
+# Pages warn that the data may be out of date after this many days without
+# fresh data (counted from the date the source published it).
+DSPT_STALE_DAYS = int(os.environ.get("DSPT_STALE_DAYS", "14"))
+CQC_STALE_DAYS = int(os.environ.get("CQC_STALE_DAYS", "45"))

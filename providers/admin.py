@@ -9,13 +9,16 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
+from providers import tasks
 from providers.models import (
+    DataSource,
     DsptAssessment,
     DsptOrganisation,
     ImportRun,
@@ -26,11 +29,12 @@ from providers.models import (
     ProblemReport,
     Provider,
 )
-from providers.services import matching, runs, uploads
+from providers.services import matching, refresh, runs, uploads
 
 # DSPT primary sectors of adult social care (the DSPT data also holds GPs, pharmacies, trusts...).
 SOCIAL_CARE_SECTORS = r"(care home|domiciliary|supported living|shared lives|social care|home ?care|care at home)"
 LIST_LIMIT = 200
+REMOVALS_PAGE_SIZE = 50
 
 
 @admin.register(Provider)
@@ -105,9 +109,10 @@ class UploadForm(forms.Form):
 
 @admin.register(ImportRun)
 class ImportRunAdmin(admin.ModelAdmin):
-    list_display = ["started_at", "kind", "file_name", "state", "dry_run", "rows_read", "added", "changed",
-                    "removed", "skipped", "error_count", "started_by"]
-    list_filter = ["kind", "state", "dry_run"]
+    list_display = ["started_at", "kind", "file_name", "state", "counts", "started_by"]
+    list_display_links = ["started_at", "file_name"]
+    list_filter = ["state", "kind", "dry_run"]
+    search_fields = ["file_name", "started_by"]
     readonly_fields = [f.name for f in ImportRun._meta.fields]
     change_list_template = "admin/providers/importrun/change_list.html"
 
@@ -120,6 +125,16 @@ class ImportRunAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # the runs are the audit trail of every change to the data
 
+    @admin.display(description="Rows")
+    def counts(self, run):
+        """One short column instead of seven, so the state and who stay in view at 1280 px."""
+        if run.in_progress:
+            return f"{run.rows_read:,} read so far"
+        if run.state in (ImportRun.State.FAILED, ImportRun.State.DISCARDED):
+            return f"{run.rows_read:,} read; {run.error_count:,} set aside"
+        return (f"{run.rows_read:,} read: {run.added:,} added, {run.changed:,} changed, {run.removed:,} removed, "
+                f"{run.error_count:,} set aside")
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """Opening a run shows its formatted report, not the raw record."""
         return redirect("admin:providers_importrun_report", run_id=object_id)
@@ -127,13 +142,18 @@ class ImportRunAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         runs.mark_dead_runs()
         uploads.expire_uploads()
-        return super().changelist_view(request, extra_context)
+        extra = {**(extra_context or {}), "waiting_previews": ImportRun.objects.filter(
+            state=ImportRun.State.PREVIEW).exclude(stored_file="").order_by("-started_at")}
+        return super().changelist_view(request, extra)
 
     def get_urls(self):
         custom = [
             path("upload/", self.admin_site.admin_view(self.upload_view), name="providers_importrun_upload"),
             path("<int:run_id>/report/", self.admin_site.admin_view(self.report_view), name="providers_importrun_report"),
             path("<int:run_id>/apply/", self.admin_site.admin_view(self.apply_view), name="providers_importrun_apply"),
+            path("<int:run_id>/discard/", self.admin_site.admin_view(self.discard_view),
+                 name="providers_importrun_discard"),
+            path("sources/", self.admin_site.admin_view(self.sources_view), name="providers_importrun_sources"),
             path("matching/", self.admin_site.admin_view(self.matching_view), name="providers_importrun_matching"),
             path("matching/candidates/<int:candidate_id>/", self.admin_site.admin_view(self.decide_view),
                  name="providers_importrun_decide"),
@@ -141,7 +161,7 @@ class ImportRunAdmin(admin.ModelAdmin):
         return custom + super().get_urls()
 
     def upload_view(self, request):
-        """Upload a file; we check it and show a preview before anything is written."""
+        """Upload a file: checked for size and kind here, then previewed by the worker before anything is written."""
         if not request.user.has_perm("providers.add_location"):
             messages.error(request, "You do not have permission to import data.")
             return redirect("admin:index")
@@ -149,25 +169,29 @@ class ImportRunAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             uploaded = form.cleaned_data["file"]
             stored = uploads.save_upload(uploaded_file=uploaded)
-            run = uploads.preview_upload(source=form.cleaned_data["source"], path=stored,
-                                         file_name=uploaded.name, user=request.user.get_username(),
-                                         as_of=form.cleaned_data["as_of"])
+            run = uploads.queue_preview(source=form.cleaned_data["source"], path=stored, file_name=uploaded.name,
+                                        user=request.user.get_username(), as_of=form.cleaned_data["as_of"])
+            tasks.preview_upload.defer(run_id=run.pk)
             return redirect("admin:providers_importrun_report", run_id=run.pk)
         context = {**self.admin_site.each_context(request), "title": "Upload a file to import", "form": form,
                    "opts": self.model._meta, "max_bad_percent": f"{settings.IMPORT_MAX_BAD_ROWS_PERCENT:g}"}
         return TemplateResponse(request, "admin/providers/importrun/upload.html", context)
 
     def report_view(self, request, run_id):
-        """What an import did or would do: counts, examples, and every rejected row."""
+        """What an import did or would do: progress while it runs; then counts, removals and every rejected row."""
         runs.mark_dead_runs()
         run = get_object_or_404(ImportRun, pk=run_id)
+        applying = ImportRun.objects.filter(state__in=[ImportRun.State.QUEUED, ImportRun.State.RUNNING],
+                                            dry_run=False, stored_file=run.stored_file).first() if run.stored_file else None
         context = {**self.admin_site.each_context(request), "title": f"Import: {run.file_name}", "run": run,
-                   "opts": self.model._meta, "can_apply": run.state == ImportRun.State.PREVIEW and run.stored_file,
+                   "opts": self.model._meta, "applying": applying,
+                   "can_apply": run.state == ImportRun.State.PREVIEW and run.stored_file and not applying,
+                   "removals": Paginator(run.removals, REMOVALS_PAGE_SIZE).get_page(request.GET.get("removals")),
                    "max_bad_percent": f"{settings.IMPORT_MAX_BAD_ROWS_PERCENT:g}"}
         return TemplateResponse(request, "admin/providers/importrun/report.html", context)
 
     def apply_view(self, request, run_id):
-        """Import the previewed file for real."""
+        """Queue the import of the previewed file for real."""
         if request.method != "POST":
             return redirect("admin:providers_importrun_report", run_id=run_id)
         if not request.user.has_perm("providers.add_location"):
@@ -181,12 +205,31 @@ class ImportRunAdmin(admin.ModelAdmin):
                                     "really left CQC's list, then press Import again. Nothing was imported.")
             return redirect("admin:providers_importrun_report", run_id=run_id)
         try:
-            run = uploads.apply_preview(preview=preview, user=request.user.get_username(),
-                                        allow_removals=allow_removals)
+            run = uploads.queue_apply(preview=preview, user=request.user.get_username())
         except ValueError as exc:
             messages.error(request, str(exc))
             return redirect("admin:providers_importrun_report", run_id=run_id)
+        tasks.apply_upload.defer(run_id=run.pk, preview_id=preview.pk, allow_removals=allow_removals)
         return redirect("admin:providers_importrun_report", run_id=run.pk)
+
+    def discard_view(self, request, run_id):
+        """Throw away a preview that will not be imported."""
+        preview = get_object_or_404(ImportRun, pk=run_id)
+        if request.method == "POST" and request.user.has_perm("providers.add_location"):
+            try:
+                uploads.discard_preview(preview=preview)
+                messages.success(request, f"Discarded the preview of {preview.file_name}. Nothing was imported.")
+            except ValueError as exc:
+                messages.error(request, str(exc))
+        return redirect("admin:providers_importrun_report", run_id=run_id)
+
+    def sources_view(self, request):
+        """Where each kind of data is downloaded from, and how the last try went."""
+        records = {record.key: record for record in DataSource.objects.select_related("last_run")}
+        rows = [(source, refresh.source_url(source.key), records.get(source.key)) for source in refresh.SOURCES]
+        context = {**self.admin_site.each_context(request), "title": "Data downloads", "rows": rows,
+                   "opts": self.model._meta}
+        return TemplateResponse(request, "admin/providers/importrun/sources.html", context)
 
     def matching_view(self, request):
         """How care services were matched to DSPT records, by method, with names; and close names to review."""

@@ -41,11 +41,13 @@ class ImportRun(models.Model):
         ODS_CARE_HOMES = "ods_care_homes", "NHS ODS care home sites or head offices"
 
     class State(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
         RUNNING = "running", "Running"
         PREVIEW = "preview", "Preview ready (nothing written)"
         SUCCEEDED = "succeeded", "Imported"
         FAILED = "failed", "Rejected (nothing written)"
         APPLIED = "applied", "Preview imported"
+        DISCARDED = "discarded", "Preview discarded (nothing written)"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     file_name = models.CharField(max_length=255)
@@ -73,6 +75,13 @@ class ImportRun(models.Model):
     )
     message = models.TextField(blank=True)
     preview = models.JSONField(default=dict, blank=True, help_text="Examples of what the import adds, changes and removes.")
+    removals = models.JSONField(
+        default=list, blank=True, help_text="Every care service the import marks (or would mark) as no longer registered."
+    )
+    # What the import is doing now, for the live report ("Reading the file").
+    stage = models.CharField(max_length=100, blank=True)
+    # The scheduled or command-line download this run came from, if any.
+    source = models.CharField(max_length=20, blank=True)
     stored_file = models.CharField(
         max_length=500, blank=True, help_text="Where an uploaded file waits between preview and import."
     )
@@ -86,6 +95,41 @@ class ImportRun(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.file_name} ({self.get_state_display()})"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+
+class DataSource(models.Model):
+    """One file we download on a schedule, and how the last try went.
+
+    The ETag and Last-Modified of the last file we imported are sent back on
+    the next download, so an unchanged file is not fetched or imported twice.
+    """
+
+    class Outcome(models.TextChoices):
+        IMPORTED = "imported", "Imported"
+        UNCHANGED = "unchanged", "Unchanged since the last import"
+        FAILED = "failed", "Download failed (nothing changed)"
+        REJECTED = "rejected", "File rejected (nothing changed)"
+
+    key = models.CharField(max_length=20, unique=True)
+    url = models.CharField(max_length=1000, blank=True)
+    etag = models.CharField(max_length=300, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    file_sha256 = models.CharField(max_length=64, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    message = models.TextField(blank=True)
+    last_run = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    def __str__(self):
+        return f"{self.key}: {self.get_outcome_display() or 'not checked yet'}"
+
+    @property
+    def has_problem(self) -> bool:
+        return self.outcome in (self.Outcome.FAILED, self.Outcome.REJECTED)
 
 
 class Provider(models.Model):

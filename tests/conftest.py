@@ -58,6 +58,31 @@ def write_file(tmp_path):
 
 
 @pytest.fixture
+def run_worker(transactional_db):
+    """Run the real worker (procrastinate, on its own database connections) here until no job is left.
+
+    Its jobs see only committed data, so a test using it runs without the
+    usual wrapping transaction. Worker threads close their connections after
+    each job, so the test database can be dropped at the end.
+    """
+    from django.db import connections
+    from procrastinate.contrib.django import app
+
+    from providers import tasks
+
+    database = connections.settings["default"]
+    kept_for = database["CONN_MAX_AGE"]
+    database["CONN_MAX_AGE"] = 0
+
+    def run() -> None:
+        with app.replace_connector(app.connector.get_worker_connector()):
+            app.run_worker(queues=tasks.QUEUES, wait=False, install_signal_handlers=False, concurrency=1)
+
+    yield run
+    database["CONN_MAX_AGE"] = kept_for
+
+
+@pytest.fixture
 def sample_loaded(db):
     """The sample CQC and DSPT data, imported through the real importers."""
     from providers.services.cqc_import import import_cqc_file

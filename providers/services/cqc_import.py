@@ -62,6 +62,8 @@ PROVIDER_ID = re.compile(r"^(1-\d{3,15}|[A-Z0-9]{3,10})$")
 # of the registered services, and at least REMOVAL_LIMIT_MIN of them.
 REMOVAL_LIMIT = 0.10
 REMOVAL_LIMIT_MIN = 5
+# The removals a run lists in full (a whole national file wrongly missing would be ~30,000).
+MAX_REMOVALS_LISTED = 100_000
 LOCATIONS = Location._meta.db_table
 PROVIDERS = Provider._meta.db_table
 # Older care directory files head the ID column without "ID" and the bracket.
@@ -289,7 +291,7 @@ def open_cqc_table(path: Path):
 
 def import_cqc_file(*, path: Path, file_name: str | None = None, dry_run: bool = False, allow_removals: bool = False,
                     started_by: str = "", progress: ProgressCallback | None = None, as_of=None,
-                    max_bad_share: float | None = None) -> ImportRun:
+                    max_bad_share: float | None = None, queued: ImportRun | None = None) -> ImportRun:
     """Check a CQC file, then (unless dry_run) apply it in one transaction.
 
     Returns the ImportRun, whose state is SUCCEEDED, PREVIEW or FAILED.
@@ -300,7 +302,8 @@ def import_cqc_file(*, path: Path, file_name: str | None = None, dry_run: bool =
     """
     return run_import(kind=ImportRun.Kind.CQC_LOCATIONS, path=path, file_name=file_name, dry_run=dry_run,
                       started_by=started_by, progress=progress, as_of=as_of, max_bad_share=max_bad_share,
-                      parsed=CqcParsedFile(), stage=_stage_file, apply=_apply_staging, allow_removals=allow_removals)
+                      queued=queued, parsed=CqcParsedFile(), stage=_stage_file, apply=_apply_staging,
+                      allow_removals=allow_removals)
 
 
 def _stage_file(job: ImportJob) -> None:
@@ -477,7 +480,8 @@ def _mark_removed(cursor, job: ImportJob) -> int:
           AND NOT EXISTS (SELECT 1 FROM cqc_staging s WHERE s.cqc_location_id = l.cqc_location_id)
         RETURNING l.name || ' (' || l.cqc_location_id || ')'""", [job.run.data_as_of])
     removed = cursor.rowcount
-    job.run.preview["no longer listed"] = [name for (name,) in cursor.fetchmany(PREVIEW_EXAMPLES)]
+    # Every one, for the admin to check page by page before confirming (not only the first few).
+    job.run.removals = sorted(name for (name,) in cursor.fetchmany(MAX_REMOVALS_LISTED))
     if removed > max(REMOVAL_LIMIT_MIN, REMOVAL_LIMIT * registered_before) and not job.options.get("allow_removals"):
         warning = (
             f"This file would mark {removed} of the {registered_before} registered care services as no longer "

@@ -165,11 +165,12 @@ def parse_dspt_row(row: Row, parsed: DsptParsedFile, *, today) -> tuple[dict | N
 
 
 def import_dspt_file(*, path: Path, file_name: str | None = None, dry_run: bool = False, started_by: str = "",
-                     progress: ProgressCallback | None = None, as_of=None, max_bad_share: float | None = None) -> ImportRun:
+                     progress: ProgressCallback | None = None, as_of=None, max_bad_share: float | None = None,
+                     queued: ImportRun | None = None) -> ImportRun:
     """Check a DSPT export, then (unless dry_run) apply it in one transaction."""
     return run_import(kind=ImportRun.Kind.DSPT, path=path, file_name=file_name, dry_run=dry_run,
                       started_by=started_by, progress=progress, as_of=as_of, max_bad_share=max_bad_share,
-                      parsed=DsptParsedFile(), stage=_stage_file, apply=_apply_staging)
+                      queued=queued, parsed=DsptParsedFile(), stage=_stage_file, apply=_apply_staging)
 
 
 def _stage_file(job: ImportJob) -> None:

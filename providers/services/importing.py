@@ -31,7 +31,15 @@ from django.utils import timezone
 
 from providers.models import ImportRun
 from providers.services.problems import FileProblem, clip
-from providers.services.runs import MAX_REASON_CHARS, autocommit_connection, finish_run, start_run
+from providers.services.runs import (
+    MAX_REASON_CHARS,
+    WRITING,
+    autocommit_connection,
+    finish_run,
+    one_import_at_a_time,
+    set_stage,
+    start_run,
+)
 
 # How many problems we keep on the run record (all are counted), and how long each may be.
 MAX_STORED_ERRORS = 1000
@@ -158,19 +166,23 @@ def default_max_bad_share() -> float:
 def run_import(*, kind: str, path: Path, file_name: str | None, dry_run: bool, started_by: str,
                progress: ProgressCallback | None, parsed: ParsedFile,
                stage: Callable[[ImportJob], None], apply: Callable[[ImportJob], None],
-               as_of: dt.date | None = None, max_bad_share: float | None = None, **options) -> ImportRun:
+               as_of: dt.date | None = None, max_bad_share: float | None = None,
+               queued: ImportRun | None = None, **options) -> ImportRun:
     """The one skeleton every importer shares: record the run, stage, check, apply.
 
     `stage(job)` reads the file into a staging table, setting rows aside in
     `job.parsed`; `apply(job)` writes the staging table into the real tables
-    and sets the run's counts. Both run in one transaction.
+    and sets the run's counts. Both run in one transaction, and only one
+    import runs at a time. queued: the run record of a queued import.
     """
     path = Path(path)
-    run = start_run(kind=kind, path=path, file_name=file_name or path.name, started_by=started_by, dry_run=dry_run)
+    run = start_run(kind=kind, path=path, file_name=file_name or path.name, started_by=started_by, dry_run=dry_run,
+                    queued=queued)
     job = ImportJob(path=path, file_name=file_name or path.name, run=run, parsed=parsed,
                     reporter=ProgressReporter(run, progress), dry_run=dry_run, as_of=as_of, options=options)
     limit = default_max_bad_share() if max_bad_share is None else max_bad_share
-    return execute_import(job=job, stage=stage, apply=apply, max_bad_share=limit)
+    with one_import_at_a_time(run):
+        return execute_import(job=job, stage=stage, apply=apply, max_bad_share=limit)
 
 
 def too_many_set_aside(parsed: ParsedFile, max_bad_share: float) -> str:
@@ -194,6 +206,7 @@ def execute_import(*, job: ImportJob, stage: Callable[[ImportJob], None], apply:
             rejection = too_many_set_aside(parsed, max_bad_share)
             if rejection:
                 raise ImportRejected(rejection)
+            set_stage(run, WRITING)
             apply(job)
             if job.dry_run:
                 raise _DryRunDone

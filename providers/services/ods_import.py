@@ -94,11 +94,11 @@ class OdsParsedFile(ParsedFile):
 
 def import_ods_file(*, path: Path, file_name: str | None = None, dry_run: bool = False, started_by: str = "",
                     progress: ProgressCallback | None = None, as_of=None,
-                    max_bad_share: float | None = None) -> ImportRun:
+                    max_bad_share: float | None = None, queued: ImportRun | None = None) -> ImportRun:
     """Check an ODS care home site or head office file, then (unless dry_run) replace that list with it."""
     return run_import(kind=ImportRun.Kind.ODS_CARE_HOMES, path=path, file_name=file_name, dry_run=dry_run,
                       started_by=started_by, progress=progress, as_of=as_of, max_bad_share=max_bad_share,
-                      parsed=OdsParsedFile(), stage=_stage_file, apply=_apply_staging)
+                      queued=queued, parsed=OdsParsedFile(), stage=_stage_file, apply=_apply_staging)
 
 
 def _kind_of(first_row: list[str]) -> tuple[str, list[str]]:

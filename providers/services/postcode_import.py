@@ -48,11 +48,11 @@ def _find_header(rows):
 
 def import_postcodes_file(*, path: Path, file_name: str | None = None, dry_run: bool = False,
                           started_by: str = "", progress: ProgressCallback | None = None, as_of=None,
-                          max_bad_share: float | None = None) -> ImportRun:
+                          max_bad_share: float | None = None, queued: ImportRun | None = None) -> ImportRun:
     """Check a postcode file, then (unless dry_run) replace the postcode table with it."""
     return run_import(kind=ImportRun.Kind.POSTCODES, path=path, file_name=file_name, dry_run=dry_run,
                       started_by=started_by, progress=progress, as_of=as_of, max_bad_share=max_bad_share,
-                      parsed=ParsedFile(), stage=_stage_file, apply=_apply_staging)
+                      queued=queued, parsed=ParsedFile(), stage=_stage_file, apply=_apply_staging)
 
 
 def _stage_file(job: ImportJob) -> None:

@@ -1,0 +1,102 @@
+"""Work done in the background by the worker (`manage.py run_worker`), from a queue kept in PostgreSQL.
+
+The queue is procrastinate's (docs/adr/0014-background-imports.md). Each task
+is a thin wrapper: the work itself is a plain function in providers/services,
+which the command line and the tests call too. Imports take turns through a
+database lock (runs.one_import_at_a_time), whichever way they were started.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from procrastinate.contrib.django import app
+
+from providers.models import ImportRun
+from providers.services import refresh, runs, uploads
+
+logger = logging.getLogger(__name__)
+
+IMPORTS = "imports"
+HOUSEKEEPING = "housekeeping"
+QUEUES = [IMPORTS, HOUSEKEEPING]
+# A job whose worker has sent no heartbeat for this long died with it.
+STALLED_AFTER_SECONDS = 60
+
+
+@app.task(queue=IMPORTS)
+def preview_upload(*, run_id: int) -> str:
+    """Make the preview of an uploaded file (a dry run that writes nothing)."""
+    return uploads.make_queued_preview(run_id=run_id).state
+
+
+@app.task(queue=IMPORTS)
+def apply_upload(*, run_id: int, preview_id: int, allow_removals: bool) -> str:
+    """Import a previewed file for real."""
+    queued = ImportRun.objects.get(pk=run_id, state=ImportRun.State.QUEUED)
+    preview = ImportRun.objects.get(pk=preview_id)
+    try:
+        return uploads.apply_preview(preview=preview, user=queued.started_by, allow_removals=allow_removals,
+                                     queued=queued).state
+    except ValueError as exc:  # the preview was used or its file went; the queued run says so
+        return str(exc)
+
+
+@app.task(queue=IMPORTS)
+def refresh_data(*, keys: list[str] | None = None, started_by: str = "refresh_data --queue") -> list[str]:
+    """Download and import the configured sources (all, or those named)."""
+    return [f"{record.key}: {record.outcome}" for record in refresh.refresh_sources(keys=keys, started_by=started_by)]
+
+
+# The worker defers these itself, on the schedules set in settings (cron syntax).
+@app.periodic(cron=settings.REFRESH_DSPT_CRON)
+@app.task(queue=IMPORTS, queueing_lock="refresh-dspt")
+def scheduled_refresh_dspt(timestamp: int) -> list[str]:
+    return _scheduled_refresh("dspt")
+
+
+@app.periodic(cron=settings.REFRESH_CQC_CRON)
+@app.task(queue=IMPORTS, queueing_lock="refresh-cqc")
+def scheduled_refresh_cqc(timestamp: int) -> list[str]:
+    return _scheduled_refresh("cqc")
+
+
+@app.periodic(cron=settings.REFRESH_ODS_CRON)
+@app.task(queue=IMPORTS, queueing_lock="refresh-ods")
+def scheduled_refresh_ods(timestamp: int) -> list[str]:
+    return _scheduled_refresh("ods")
+
+
+def _scheduled_refresh(schedule: str) -> list[str]:
+    """Refresh the configured sources that refresh.SCHEDULES lists for this schedule."""
+    configured = {source.key for source in refresh.configured_sources()}
+    keys = [key for key in refresh.SCHEDULES[schedule] if key in configured]
+    records = refresh.refresh_sources(keys=keys, started_by=f"scheduled refresh ({schedule})")
+    return [f"{record.key}: {record.outcome}" for record in records]
+
+
+@app.periodic(cron="*/5 * * * *")
+@app.task(queue=HOUSEKEEPING, queueing_lock="tidy")
+async def tidy(timestamp: int) -> str:
+    """Every five minutes: runs and jobs left behind by a worker that died are marked failed; old uploads go."""
+    failed_jobs = await fail_stalled_jobs()
+    return f"{failed_jobs} stalled jobs marked failed"
+
+
+async def fail_stalled_jobs() -> int:
+    """Jobs still 'doing' whose worker stopped sending heartbeats: mark them failed (they are not retried)."""
+    from asgiref.sync import sync_to_async
+    from procrastinate.jobs import Status
+
+    await sync_to_async(tidy_runs)()
+    stalled = await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=STALLED_AFTER_SECONDS)
+    for job in stalled:
+        logger.warning("Job %s (%s) stopped with its worker; marking it failed", job.id, job.task_name)
+        await app.job_manager.finish_job(job, status=Status.FAILED, delete_job=False)
+    return len(list(stalled))
+
+
+def tidy_runs() -> None:
+    runs.mark_dead_runs()
+    uploads.expire_uploads()
