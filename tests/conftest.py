@@ -83,6 +83,15 @@ def run_worker(transactional_db):
 
 
 @pytest.fixture
+def file_server():
+    """A real HTTP server on 127.0.0.1 serving files a test chooses (tests/local_http.py)."""
+    from tests.local_http import LocalFileServer
+
+    with LocalFileServer() as server:
+        yield server
+
+
+@pytest.fixture
 def sample_loaded(db):
     """The sample CQC and DSPT data, imported through the real importers."""
     from providers.services.cqc_import import import_cqc_file

@@ -85,7 +85,7 @@ def _save_body(response, path: Path) -> None:
     limit, deadline = settings.REFRESH_MAX_BYTES, time.monotonic() + settings.REFRESH_TIMEOUT_SECONDS
     declared = response.headers.get("Content-Length")
     if declared and declared.isdigit() and int(declared) > limit:
-        raise DownloadProblem(f"The file is {int(declared):,} bytes, more than the {limit:,} we accept.")
+        raise DownloadProblem(f"The file is {int(declared):,} bytes, more than the {limit:,} bytes we accept.")
     written = 0
     with open(path, "wb") as handle:
         while chunk := _read(response):

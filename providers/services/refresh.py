@@ -106,7 +106,8 @@ def _import(record: DataSource, source: Source, download: downloads.Download, *,
         run = IMPORTERS[source.importer](path=path, file_name=file_name, started_by=started_by)
     finally:
         Path(path).unlink(missing_ok=True)
-    ImportRun.objects.filter(pk=run.pk).update(source=source.key)
+    run.source = source.key
+    run.save(update_fields=["source"])
     record.last_run = run
     if run.state != ImportRun.State.SUCCEEDED:
         return _record(record, DataSource.Outcome.REJECTED, f"{source.label}: {run.message}")
