@@ -32,8 +32,12 @@ migrate: $(STAMP)
 sample: migrate
 	DEBUG=1 $(BIN)/python manage.py load_sample_data
 
+# The web server and, beside it, the worker that runs imports and scheduled
+# refreshes (docs/adr/0014-background-imports.md). Ctrl+C stops both.
 run: sample
-	@echo "Starting DSPT Lookup at http://$(HOST):$(PORT)/  (press Ctrl+C to stop)"
+	@echo "Starting DSPT Lookup at http://$(HOST):$(PORT)/ with its background worker (press Ctrl+C to stop)"
+	@DEBUG=1 $(BIN)/python manage.py run_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)

@@ -109,9 +109,9 @@ class UploadForm(forms.Form):
 
 @admin.register(ImportRun)
 class ImportRunAdmin(admin.ModelAdmin):
-    list_display = ["started_at", "kind", "file_name", "state", "counts", "started_by"]
+    list_display = ["started_at", "state", "kind", "file_name", "counts", "started_by"]
     list_display_links = ["started_at", "file_name"]
-    list_filter = ["state", "kind", "dry_run"]
+    list_filter = ["state", "kind"]
     search_fields = ["file_name", "started_by"]
     readonly_fields = [f.name for f in ImportRun._meta.fields]
     change_list_template = "admin/providers/importrun/change_list.html"

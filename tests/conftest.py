@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -74,9 +75,15 @@ def run_worker(transactional_db):
     kept_for = database["CONN_MAX_AGE"]
     database["CONN_MAX_AGE"] = 0
 
-    def run() -> None:
+    def work() -> None:
         with app.replace_connector(app.connector.get_worker_connector()):
             app.run_worker(queues=tasks.QUEUES, wait=False, install_signal_handlers=False, concurrency=1)
+
+    def run() -> None:
+        # On a thread of its own: the worker runs an event loop, and a browser test may have one here.
+        thread = threading.Thread(target=work)
+        thread.start()
+        thread.join(timeout=300)
 
     yield run
     database["CONN_MAX_AGE"] = kept_for

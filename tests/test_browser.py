@@ -111,7 +111,7 @@ def test_keyboard_only_search(site, page):
     assert page.inner_text("h1") == "Saint Mary's House"
 
 
-def test_admin_import_in_the_browser(site, page, django_user_model, tmp_path, settings):
+def test_admin_import_in_the_browser(site, page, django_user_model, tmp_path, settings, run_worker):
     from tests.conftest import SAMPLE_DSPT
 
     settings.IMPORT_UPLOAD_DIR = tmp_path
@@ -126,12 +126,25 @@ def test_admin_import_in_the_browser(site, page, django_user_model, tmp_path, se
     page.check("input[value=dspt]")
     page.set_input_files("#id_file", str(SAMPLE_DSPT))
     page.click("text=Check this file")
+    assert "Waiting for the worker" in page.inner_text("#content")
+    run_worker()
+    page.reload()
     assert "Preview ready (nothing written)" in page.inner_text("#content")
     page.click("text=Import this file")
+    run_worker()
+    page.reload()
     assert "Imported" in page.inner_text("#content")
     assert "new statuses added" in page.inner_text("#content")
     page.goto(site + reverse("admin:providers_location_changelist"))
     page.goto(site + reverse("admin:providers_importrun_matching"))
+    # The run list keeps when, state, file, counts and who in view at 1280 px, with no sideways scrolling.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(site + reverse("admin:providers_importrun_changelist"))
+    for column in ("started_at", "state", "kind", "file_name", "counts", "started_by"):
+        box = page.locator(f"#result_list th.column-{column}").bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 1280, column
+    assert page.evaluate("document.querySelector('.results').scrollWidth <= document.querySelector('.results').clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     assert csp_problems == []  # the admin works under the same Content Security Policy
 
 
