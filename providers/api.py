@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from providers import presenter
+from providers import freshness, presenter
 from providers.dspt_status import BY_CODE
 from providers.forms import MAX_QUERY_LENGTH
 from providers.models import Location
@@ -205,6 +205,7 @@ def services(request):
         "next": link(page_number + 1) if page and page.has_next() else None,
         "previous": link(page_number - 1) if page and page.has_previous() else None,
         "results": [service_json(request, location, today) for location in (page or [])],
+        "data_as_of": freshness.data_dates().as_json(),
     })
 
 
@@ -214,7 +215,8 @@ def service(request, location_id):
     location = Location.objects.with_dspt_status().filter(cqc_location_id=location_id).first()
     if location is None:
         return JsonResponse({"error": f"No care service with CQC location ID {location_id}."}, status=404)
-    return JsonResponse(service_json(request, location, timezone.localdate(), history=True))
+    data = service_json(request, location, timezone.localdate(), history=True)
+    return JsonResponse({**data, "data_as_of": freshness.data_dates().as_json()})
 
 
 @api_view
@@ -227,4 +229,5 @@ def by_ods_code(request, ods_code):
     results = [service_json(request, location, today) for location in locations]
     if not results:
         return JsonResponse({"error": f"No care service with ODS code {code}."}, status=404)
-    return JsonResponse({"ods_code": code, "count": len(results), "results": results})
+    return JsonResponse({"ods_code": code, "count": len(results), "results": results,
+                         "data_as_of": freshness.data_dates().as_json()})

@@ -92,15 +92,22 @@ SCHEMAS = {
             "distance_miles": {"type": "number", "description": "Only in a postcode search."},
         },
     },
+    "DataAsOf": {
+        "type": "object", "required": ["dspt", "cqc"],
+        "description": "The date each source published the data we hold (null before the first import).",
+        "properties": {"dspt": DATE_OR_NULL, "cqc": DATE_OR_NULL},
+    },
     "ServiceWithHistory": {
         "allOf": [{"$ref": "#/components/schemas/Service"}],
-        "type": "object", "required": ["history"],
+        "type": "object", "required": ["history", "data_as_of"],
         "properties": {"history": {"type": "array", "items": {"$ref": "#/components/schemas/Record"},
-                                   "description": "Every record we have seen, newest first."}},
+                                   "description": "Every record we have seen, newest first."},
+                       "data_as_of": {"$ref": "#/components/schemas/DataAsOf"}},
     },
     "SearchResults": {
         "type": "object",
-        "required": ["query", "postcode", "unknown_postcode", "count", "page", "pages", "next", "previous", "results"],
+        "required": ["query", "postcode", "unknown_postcode", "count", "page", "pages", "next", "previous", "results",
+                     "data_as_of"],
         "properties": {
             "query": {"type": "string"},
             "query_used": {**NULLABLE_STRING, "description": "The words searched for, when a long query was shortened "
@@ -119,12 +126,14 @@ SCHEMAS = {
             "next": {"type": ["string", "null"], "format": "uri"},
             "previous": {"type": ["string", "null"], "format": "uri"},
             "results": {"type": "array", "items": {"$ref": "#/components/schemas/Service"}},
+            "data_as_of": {"$ref": "#/components/schemas/DataAsOf"},
         },
     },
     "OdsResults": {
-        "type": "object", "required": ["ods_code", "count", "results"],
+        "type": "object", "required": ["ods_code", "count", "results", "data_as_of"],
         "properties": {"ods_code": {"type": "string"}, "count": {"type": "integer"},
-                       "results": {"type": "array", "items": {"$ref": "#/components/schemas/Service"}}},
+                       "results": {"type": "array", "items": {"$ref": "#/components/schemas/Service"}},
+                       "data_as_of": {"$ref": "#/components/schemas/DataAsOf"}},
     },
 }
 

@@ -32,13 +32,11 @@ from providers.services import problem_reports
 
 def home(request):
     """The start page: what the service is, and where to search."""
-    last_import = ImportRun.objects.filter(state=ImportRun.State.SUCCEEDED, dry_run=False).order_by("-finished_at").first()
     registered = Location.objects.registered()
     stats = {
         "locations": registered.count(),
         "with_current_check": registered.with_current_check(timezone.localdate()).count(),
         "organisations": DsptOrganisation.objects.count(),
-        "updated": last_import.finished_at if last_import else None,
     }
     switch = {"url": reverse("easy_read_home"), "label": "Easy Read version of this page"}
     return render(request, "pages/home.html", {"stats": stats, "form": SearchForm(), "switch": switch})

@@ -32,6 +32,16 @@ def no_throttle_in_tests(settings):
     settings.HEAVY_BURST = 10_000
 
 
+@pytest.fixture(autouse=True)
+def fresh_data_dates():
+    """The data dates are kept in memory for a minute; each test starts from its own database."""
+    from providers import freshness
+
+    freshness.forget()
+    yield
+    freshness.forget()
+
+
 @pytest.fixture
 def sample_files(tmp_path):
     """Copies of the sample files that a test may change freely."""

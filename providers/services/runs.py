@@ -21,6 +21,7 @@ import psycopg
 from django.db import connection, transaction
 from django.utils import timezone
 
+from providers import freshness
 from providers.models import ImportRun
 from providers.services.problems import clip
 
@@ -124,6 +125,8 @@ def finish_run(run: ImportRun, *, state: str, message: str = "", problems=None,
     try:
         with transaction.atomic():
             run.save()
+        if state == ImportRun.State.SUCCEEDED:
+            freshness.forget()
     except Exception:
         logger.exception("Could not save the report of import run %s; saving a short one", run.pk)
         save_bare_failure(run, "The import stopped and its full report could not be saved. Nothing was imported.")
