@@ -96,7 +96,7 @@ def test_a_newer_file_updates_adds_and_deregisters(write_file):
     gone = Location.objects.get(cqc_location_id="1-545611300")
     assert str(gone.deregistered_on) == "2026-11-23"  # kept, so its page still works
     assert Location.objects.registered().count() == SAMPLE_SOCIAL_CARE
-    assert run.preview["no longer listed"] == ["Sunnyside Lodge (1-545611300)"]
+    assert run.removals == ["Sunnyside Lodge (1-545611300)"]
 
     # Listed again later: registered again.
     run = import_cqc_file(path=SAMPLE_CQC_CSV)

@@ -22,7 +22,7 @@ from tests.test_bad_input_corpus import everything
 from tests.test_hostile_files import database_url
 
 
-def test_a_nul_byte_is_a_row_problem_like_any_other(db, tmp_path, admin_client):
+def test_a_nul_byte_is_a_row_problem_like_any_other(run_worker, tmp_path, admin_client, settings):
     lines = SAMPLE_CQC_CSV.read_text(encoding="utf-8").splitlines(keepends=True)
     lines[3] = lines[3].replace("Sunny", "Sun\x00ny", 1) if "Sunny" in lines[3] else lines[3].replace(",", ",\x00", 5)
     path = tmp_path / "nul.csv"
@@ -32,8 +32,11 @@ def test_a_nul_byte_is_a_row_problem_like_any_other(db, tmp_path, admin_client):
     assert len(run.errors) == 1 and run.errors[0].startswith("Row 4: ") and "NUL character" in run.errors[0]
     assert "\x00" not in run.errors[0]
 
+    settings.IMPORT_UPLOAD_DIR = tmp_path / "uploads"
     upload = SimpleUploadedFile("nul.csv", path.read_bytes(), content_type="text/csv")
-    response = admin_client.post("/admin/providers/importrun/upload/", {"source": "cqc", "file": upload}, follow=True)
+    queued = admin_client.post("/admin/providers/importrun/upload/", {"source": "cqc", "file": upload})
+    run_worker()
+    response = admin_client.get(queued["Location"])
     assert response.status_code == 200
     assert "NUL character" in response.content.decode()
 
