@@ -258,3 +258,43 @@ def test_the_easy_read_journey_stays_easy_read(site, page):
     page.click("text=Sunny Side Care Home")
     page.wait_for_url(re.compile(r"/services/1-545611283/easy-read/$"))
     assert "This care service did its check." in page.inner_text("main")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["JavaScript on", "JavaScript off"])
+def test_the_out_of_date_warning_reads_well_at_every_width(site, browser, javascript):
+    """With data past its limits every page warns; the warning passes axe and never makes a page scroll sideways."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from providers import freshness
+    from providers.models import ImportRun
+    from tests.browser_support import ARTEFACTS
+
+    old = timezone.localdate() - dt.timedelta(days=60)
+    ImportRun.objects.filter(kind__in=[ImportRun.Kind.DSPT, ImportRun.Kind.CQC_LOCATIONS]).update(data_as_of=old)
+    freshness.forget()
+    folder = ARTEFACTS / "fresh-data"
+    folder.mkdir(parents=True, exist_ok=True)
+    problems = {}
+    for width in (320, 390, 1280):
+        if javascript:
+            context = browser.new_context(viewport={"width": width, "height": 900})
+            page = context.new_page()
+        else:
+            context, page = page_without_scripts(browser, width=width)
+        for path in ("/", "/search/?q=sunny", "/services/1-545611283/", "/easy-read/", "/areas/leeds/"):
+            page.goto(site + path)
+            warning = page.locator(".app-freshness-warning")
+            assert warning.is_visible(), path
+            assert f"Our DSPT results are from {old:%-d %B %Y}" in warning.inner_text()
+            box = warning.bounding_box()
+            if box["x"] < 0 or box["x"] + box["width"] > width or page.evaluate("document.documentElement.scrollWidth") > width:
+                problems[f"{path} at {width}px"] = box
+            found = axe_violations(page)
+            if found:
+                problems[f"{path} at {width}px (axe)"] = found
+            if path == "/services/1-545611283/" and javascript:
+                page.screenshot(path=folder / f"stale-warning-service-{width}.png", full_page=False)
+        context.close()
+    assert not problems, problems
