@@ -104,7 +104,17 @@ class UploadForm(forms.Form):
             raise forms.ValidationError(f"The file is larger than {limit} MB.")
         if uploaded.size == 0:
             raise forms.ValidationError("The file is empty.")
+        problem = uploads.kind_problem(suffix=suffix, start=_first_bytes(uploaded))
+        if problem:
+            raise forms.ValidationError(problem)
         return uploaded
+
+
+def _first_bytes(uploaded, count: int = 16) -> bytes:
+    uploaded.seek(0)
+    start = uploaded.read(count)
+    uploaded.seek(0)
+    return start
 
 
 @admin.register(ImportRun)

@@ -227,3 +227,16 @@ def test_the_run_list_shows_state_counts_and_who(admin_client, worker):
     assert "Preview imported" in html and "Imported" in html
     assert "28 read: 26 added, 0 changed, 0 removed, 0 set aside" in html
     assert html.count(">admin<") >= 2  # who started each run
+
+
+@pytest.mark.parametrize("name, content, words", [
+    ("list.ods", b"Code,Name\nA1,X\n", "This is not a real .ods file"),
+    ("list.xlsx", b"%PDF-1.4 ...", "This is not a real .xlsx file"),
+    ("list.csv", b"%PDF-1.4 ...", "This file is a PDF, not a CSV"),
+    ("list.csv", b"PK\x03\x04rest", "This file is a zip file, not a CSV"),
+    ("list.csv", b"<!DOCTYPE html><html>", "This file is a web page, not a CSV"),
+])
+def test_a_file_that_is_not_what_its_name_says_is_refused_in_the_request(admin_client, name, content, words):
+    response = upload(admin_client, SAMPLE_ODS, name=name, content=content)
+    assert response.status_code == 200 and words in response.content.decode()
+    assert ImportRun.objects.count() == 0

@@ -1,5 +1,7 @@
 """The management commands: clear output, and a non-zero exit when a file is rejected."""
 
+import re
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -77,3 +79,40 @@ def test_import_cqc_allow_removals_flag():
     with pytest.raises(CommandError, match="--allow-removals"):
         run("import_cqc", str(SAMPLE_DIRECTORY))
     assert "(were written)" in run("import_cqc", str(SAMPLE_DIRECTORY), "--allow-removals")
+
+
+def test_a_dry_run_lists_every_service_it_would_deregister():
+    from tests.conftest import SAMPLE_DIRECTORY
+
+    run("import_cqc", str(SAMPLE_ODS))
+    output = run("import_cqc", str(SAMPLE_DIRECTORY), "--dry-run")
+    assert "14 no longer listed (would be marked as no longer registered):" in output
+    listed = [line for line in output.splitlines() if re.fullmatch(r"    .+ \(1-\d+\)", line)]
+    assert len(listed) == 14 and "    Sunnyside Lodge (1-545611300)" in listed
+
+
+def test_the_worker_command_runs_queued_jobs_and_stops_when_asked(transactional_db, settings, tmp_path):
+    """`run_worker --until-empty` does what is queued, then stops (the long-running form is in test_worker)."""
+    from io import StringIO
+
+    from django.db import connections
+
+    from providers import tasks
+    from providers.models import ImportRun
+    from providers.services import uploads
+
+    settings.IMPORT_UPLOAD_DIR = tmp_path
+    stored = tmp_path / "upload.ods"
+    stored.write_bytes(SAMPLE_ODS.read_bytes())
+    run = uploads.queue_preview(source="cqc", path=stored, file_name=SAMPLE_ODS.name, user="test")
+    tasks.preview_upload.defer(run_id=run.pk)
+    out = StringIO()
+    database = connections.settings["default"]
+    kept_for, database["CONN_MAX_AGE"] = database["CONN_MAX_AGE"], 0  # worker threads close their connections
+    try:
+        call_command("run_worker", "--until-empty", "--concurrency", "1", stdout=out)
+    finally:
+        database["CONN_MAX_AGE"] = kept_for
+    assert "Worker started" in out.getvalue()
+    run.refresh_from_db()
+    assert run.state == ImportRun.State.PREVIEW and run.added == 26

@@ -102,3 +102,24 @@ def test_the_page_for_care_services_is_plain_english(client):
     assert "How to show your result" in words and "by 30 June" in words
     assert textstat.flesch_kincaid_grade(words) <= 6, textstat.flesch_kincaid_grade(words)
     assert textstat.flesch_reading_ease(words) >= 65, textstat.flesch_reading_ease(words)
+
+
+@pytest.mark.django_db
+def test_the_out_of_date_warning_and_data_dates_are_plain_english(client, sample_loaded):
+    import html
+    import re
+
+    from providers import freshness
+    from providers.models import ImportRun
+
+    ImportRun.objects.update(data_as_of=dt.date(2026, 1, 5))
+    freshness.forget()
+    body = client.get("/").content.decode()
+    warning = re.search(r'<div class="nhsuk-warning-callout app-freshness-warning">.*?</div>', body, re.S).group(0)
+    note = re.search(r'<p class="nhsuk-body-s app-data-note">.*?</p>', body, re.S).group(0)
+    for part in (warning, note):
+        # Dates are read as dates, not words: measured with "5 January 2026" as "then".
+        words = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", part)).replace("5 January 2026", "then").split())
+        assert textstat.flesch_kincaid_grade(words) <= 6, words
+        for sentence in words.split("."):
+            assert len(sentence.split()) <= 22, sentence

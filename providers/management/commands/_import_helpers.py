@@ -8,6 +8,8 @@ from tqdm import tqdm
 
 from providers.models import ImportRun
 
+REMOVALS_PRINTED = 50
+
 
 class ProgressBar:
     """A tqdm bar fed with 'rows read so far'."""
@@ -43,6 +45,13 @@ def report(command, run: ImportRun) -> None:
         for label, examples in (run.preview or {}).items():
             if examples and label != "data as of":
                 out.write(f"  {label}: " + "; ".join(examples))
+        if run.removals:
+            verb = "would be" if run.dry_run else "were"
+            out.write(f"  {len(run.removals)} no longer listed ({verb} marked as no longer registered):")
+            for name in run.removals[:REMOVALS_PRINTED]:
+                out.write(f"    {name}")
+            if len(run.removals) > REMOVALS_PRINTED:
+                out.write(f"    ... and {len(run.removals) - REMOVALS_PRINTED} more (every one is on the admin report)")
         if run.errors:
             out.write(style.WARNING(f"  rows set aside: {run.error_count}"))
             _write_rows_set_aside(command, run)
