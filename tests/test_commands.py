@@ -88,7 +88,7 @@ def test_a_dry_run_lists_every_service_it_would_deregister():
     output = run("import_cqc", str(SAMPLE_DIRECTORY), "--dry-run")
     assert "14 no longer listed (would be marked as no longer registered):" in output
     listed = [line for line in output.splitlines() if re.fullmatch(r"    .+ \(1-\d+\)", line)]
-    assert len(listed) == 14 and "    Sunnyside Lodge (1-545611300)" in listed
+    assert len(listed) == 14 and "    Ashfield Shared Lives Scheme (1-114000001)" in listed
 
 
 def test_the_worker_command_runs_queued_jobs_and_stops_when_asked(transactional_db, settings, tmp_path):
