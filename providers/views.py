@@ -20,10 +20,10 @@ from django.utils.html import escape
 from django.utils.http import http_date
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
+from django.views.decorators.clickjacking import xframe_options_exempt
 
-from providers import badges, presenter, privacy_summary, status_text
+from providers import badges, exports, freshness, presenter, privacy_summary, status_text
 from providers.dspt_status import ALL_STATUSES
-from providers.exports import csv_lines
 from providers.forms import AreaFilterForm, PrivacySummaryForm, ProblemReportForm, SearchForm
 from providers.models import DsptOrganisation, ImportRun, Location
 from providers.search import PAGE_SIZE, SEARCH_RADII_MILES, IdsFirstPaginator, find_services
@@ -317,31 +317,44 @@ def area(request, slug):
 
 
 def area_csv(request, slug):
-    """The area list as CSV (cells that look like formulas are made safe)."""
-    name, services, _, _, today = _area_services(request, slug)
-    rows = ((location, location.dspt_status(today)) for location in services.iterator(chunk_size=2000))
-    header = ["CQC location ID", "Name", "Provider", "Address", "Postcode", "Type of service", "DSPT result",
-              "DSPT result as published", "DSPT year", "Date published", "Published by", "How the record was found",
-              "Providing care now", "Page"]
+    """The area list as CSV for Excel: byte-order mark, formula-safe cells, the columns on /download/."""
+    _, services, _, _, today = _area_services(request, slug)
+    return _csv_response(request, services, today, file_name=f"dspt-lookup-{slug}.csv")
 
-    def data():
-        yield header
-        for location, status in rows:
-            assessment = location.current_dspt_assessment
-            yield [
-                location.cqc_location_id, location.name, location.provider.name,
-                ", ".join(p for p in [location.address_line_1, location.address_line_2, location.town] if p),
-                location.postcode, location.get_category_display(), status.label,
-                assessment.status_text if assessment else "", assessment.year_label if assessment else "",
-                assessment.published_on.isoformat() if assessment and assessment.published_on else "",
-                location.dspt_organisation.name if location.dspt_organisation else "",
-                presenter.match_csv(location.dspt_match), "No" if location.dormant else "Yes",
-                request.build_absolute_uri(reverse("service", args=[location.cqc_location_id])),
-            ]
 
-    response = StreamingHttpResponse(csv_lines(data()), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="dspt-lookup-{slug}.csv"'
+def downloads(request):
+    """What the downloads hold: every column, in words (from the one table that makes them)."""
+    return render(request, "pages/downloads.html", {"columns": exports.COLUMNS,
+                                                    "count": Location.objects.registered().count()})
+
+
+def download_services_csv(request):
+    """/download/services.csv: every registered care service in England with its result, streamed."""
+    services = Location.objects.registered().with_dspt_status().order_by("cqc_location_id")
+    return _csv_response(request, services, timezone.localdate(), file_name="dspt-lookup-england.csv")
+
+
+def download_services_json(request):
+    """/download/services.json: the same as JSON, with the date of the data."""
+    services = Location.objects.registered().with_dspt_status().order_by("cqc_location_id")
+    rows = exports.service_rows(services, today=timezone.localdate(), page_url=_page_url(request))
+    response = StreamingHttpResponse(exports.json_download(rows, data_as_of=freshness.data_dates().as_json()),
+                                     content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="dspt-lookup-england.json"'
+    response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def _csv_response(request, services, today, *, file_name: str) -> StreamingHttpResponse:
+    rows = exports.service_rows(services, today=today, page_url=_page_url(request))
+    response = StreamingHttpResponse(exports.csv_download(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response
+
+
+def _page_url(request):
+    base = request.build_absolute_uri("/").rstrip("/")
+    return lambda location_id: base + reverse("service", args=[location_id])
 
 
 # --- Badge, poster and snippets for a care service's own website, emails and walls -----
@@ -447,6 +460,49 @@ def for_care_services(request):
     """/for-care-services/: how a care service shows its result, and publishes or renews its DSPT."""
     return render(request, "pages/for_care_services.html", {"statuses": [
         (status, presenter.present(status.code).meaning[0]) for status in ALL_STATUSES]})
+
+
+def for_councils(request):
+    """/for-councils/: how councils and advice services link to us, embed a search, and use the data."""
+    base = request.build_absolute_uri("/").rstrip("/")
+    search_form = render_to_string("embed/search_form_snippet.html", {"action": base + reverse("search")})
+    frame = (f'<iframe src="{base}{reverse("embed_search")}" title="Check a care service\'s data security" '
+             'width="100%" height="600" style="border:0"></iframe>')
+    example = Location.objects.registered().exclude(local_authority="").order_by("local_authority", "name").first()
+    return render(request, "pages/for_councils.html", {
+        "base": base, "search_form": search_form.strip(), "frame": frame, "example": example,
+        "example_area": slugify(example.local_authority) if example else ""})
+
+
+def spread_the_word(request):
+    """/spread-the-word/: ready words for newsletters and websites, the leaflets, and the badge and poster."""
+    home = request.build_absolute_uri(reverse("home"))
+    return render(request, "spread/spread_the_word.html", {
+        "home": home, "newsletter": render_to_string("spread/newsletter.txt", {"home": home}).strip(),
+        "short": render_to_string("spread/short.txt", {"home": home}).strip()})
+
+
+def leaflet(request, easy_read: bool = False):
+    """/spread-the-word/leaflet/ (and easy-read/): an A4 leaflet for families, one printed page each."""
+    home = request.build_absolute_uri(reverse("home"))
+    template = "spread/leaflet_easy_read.html" if easy_read else "spread/leaflet.html"
+    labels = {status.code: presenter.present(status.code).label for status in ALL_STATUSES}
+    return render(request, template, {"home": home, "qr_svg": _qr_svg(home, scale=4), "labels": labels,
+                                      "questions": status_text.QUESTIONS[:3]})
+
+
+@xframe_options_exempt
+def embed_search(request):
+    """/embed/search/: a small search page that other websites may show in a frame.
+
+    The only page with frame-ancestors opened; its links open our full pages
+    in a new tab, never inside the frame.
+    """
+    context = _search_context(request, follow_codes=False)
+    response = render(request, "embed/search.html", context)
+    response["Content-Security-Policy"] = settings.CONTENT_SECURITY_POLICY.replace(
+        "frame-ancestors 'none'", "frame-ancestors *")
+    return response
 
 
 # --- Report a problem --------------------------------------------------------------

@@ -17,8 +17,9 @@ def download(client, slug, **params):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert f'filename="dspt-lookup-{slug}.csv"' in response["Content-Disposition"]
-    text = b"".join(response.streaming_content).decode("utf-8")
-    return list(csv.reader(io.StringIO(text)))
+    data = b"".join(response.streaming_content)
+    assert data.startswith(b"\xef\xbb\xbf")  # the byte-order mark that makes Excel read UTF-8
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
 
 
 def test_areas_index_lists_local_authorities(client, sample_loaded):
@@ -51,15 +52,21 @@ def test_unknown_area_is_a_404(client, sample_loaded):
 
 def test_csv_download(client, sample_loaded):
     rows = download(client, "liverpool")
-    assert rows[0][:3] == ["CQC location ID", "Name", "Provider"]
-    by_id = {row[0]: row for row in rows[1:]}
+    headings = rows[0]
+    assert headings[:3] == ["CQC location ID", "Name", "Provider"]
+    by_id = {row[0]: dict(zip(headings, row)) for row in rows[1:]}
     lodge = by_id["1-545611300"]
-    assert lodge[1] == "Sunnyside Lodge" and lodge[4] == "L8 1AA"
-    assert lodge[6] == "Working towards the standard" and lodge[7] == "25/26 Approaching Standards"
-    assert lodge[8] == "2025-26" and lodge[9] == "2026-06-30" and lodge[10] == "SUNNYSIDE LODGE"
-    assert lodge[11] == "Its own code" and lodge[12] == "Yes"
-    assert lodge[13] == "http://testserver/services/1-545611300/"
-    assert by_id["1-10553191100"][10:12] == ["MIDSHIRES CARE LIMITED", "Its provider's code"]
+    assert lodge["Name"] == "Sunnyside Lodge" and lodge["Postcode"] == "L8 1AA"
+    assert lodge["DSPT result"] == "Working towards the standard"
+    assert lodge["DSPT result as published"] == "25/26 Approaching Standards"
+    assert lodge["DSPT year"] == "2025-26" and lodge["Date published"] == "2026-06-30"
+    assert lodge["Counts until"] == "2027-06-30"  # a 2025-26 result counts until the 2026-27 deadline
+    assert lodge["Published by"] == "SUNNYSIDE LODGE" and lodge["How the record was found"] == "Its own code"
+    assert lodge["Providing care now"] == "Yes" and lodge["Phone"]
+    assert lodge["Page"] == "http://testserver/services/1-545611300/"
+    midshires = by_id["1-10553191100"]
+    assert (midshires["Published by"], midshires["How the record was found"]) == ("MIDSHIRES CARE LIMITED",
+                                                                                 "Its provider's code")
     assert len(rows) == 6
 
 

@@ -30,6 +30,8 @@ PUBLIC_PAGES = [
     "/for-care-services/", "/services/1-545611283/poster/", "/services/1-545611283/poster/easy-read/",
     "/easy-read/search/?q=sunny", "/easy-read/search/?q=qwxzv", "/contact/",
     "/privacy-summary/", "/privacy-summary/example/",
+    "/for-councils/", "/embed/search/", "/embed/search/?q=sunny", "/download/",
+    "/spread-the-word/", "/spread-the-word/leaflet/", "/spread-the-word/leaflet/easy-read/",
 ]
 
 

@@ -163,3 +163,23 @@ def test_a_privacy_summary_prints_on_exactly_two_a4_pages(site, page, case):
     clipped = page.evaluate("""[...document.querySelectorAll('.app-sheet')]
         .map((sheet) => sheet.scrollHeight - sheet.clientHeight)""")
     assert all(extra <= 1 for extra in clipped), clipped
+
+
+@pytest.mark.parametrize("path", ["leaflet", "leaflet_easy_read"])
+def test_each_leaflet_prints_on_one_a4_page_with_nothing_cut_off(site, page, path):
+    page.set_viewport_size({"width": 703, "height": 1000})  # A4 less 12 mm margins, in CSS pixels
+    page.goto(site + reverse(path))
+    page.emulate_media(media="print")
+    (ARTEFACTS / "leaflets").mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=ARTEFACTS / "leaflets" / f"{path}.png", full_page=True)
+    pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+    (ARTEFACTS / "leaflets" / f"{path}.pdf").write_bytes(pdf)
+    assert count_pdf_pages(pdf) == 1
+    clipped = page.evaluate("[...document.querySelectorAll('.app-leaflet')].map((e) => e.scrollHeight - e.clientHeight)")
+    assert clipped == [0] or all(extra <= 1 for extra in clipped), clipped
+    # The QR code and the address are on the printed page, inside the leaflet's box.
+    leaflet, qr = page.locator(".app-leaflet").bounding_box(), page.locator(".app-leaflet .app-poster__qr svg").bounding_box()
+    assert qr["y"] + qr["height"] <= leaflet["y"] + leaflet["height"]
+    assert page.locator(".app-leaflet .app-poster__url").is_visible()
+    # No header, footer or website furniture on paper.
+    assert not page.locator("header.nhsuk-header").is_visible() and not page.locator("footer").is_visible()
