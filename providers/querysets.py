@@ -17,6 +17,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import models
 from django.db.models import BooleanField, Case, Count, ExpressionWrapper, F, FloatField, Q, Value, When
 from django.db.models.functions import ACos, Cos, Least, Length, Radians, Sin
+from django.utils.text import slugify
 
 from providers import dspt_status
 
@@ -36,6 +37,11 @@ class LocationQuerySet(models.QuerySet):
 
     def in_area(self, local_authority: str):
         return self.filter(local_authority__iexact=local_authority)
+
+    def area_names(self) -> dict[str, str]:
+        """{slug: local authority name} for every area these services are in (the slug is in area addresses)."""
+        names = self.exclude(local_authority="").values_list("local_authority", flat=True).distinct()
+        return {slugify(name): name for name in names}
 
     def of_category(self, category: str | None):
         """One of Location.Category's values; anything else means all."""

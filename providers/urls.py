@@ -1,6 +1,6 @@
 from django.urls import path
 
-from providers import views
+from providers import feeds, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,6 +11,7 @@ urlpatterns = [
     path("services/<str:location_id>/badge.png", views.badge_png, name="badge_png"),
     path("services/<str:location_id>/badge@2x.png", views.badge_png, {"scale": 2}, name="badge_png_2x"),
     path("services/<str:location_id>/qr.svg", views.qr_code, name="qr_code"),
+    path("services/<str:location_id>/feed.atom", feeds.ServiceFeed(), name="service_feed"),
     path("services/<str:location_id>/poster/", views.poster, name="poster"),
     path("services/<str:location_id>/poster/easy-read/", views.poster_easy_read, name="poster_easy_read"),
     path("for-care-services/", views.for_care_services, name="for_care_services"),
@@ -27,6 +28,7 @@ urlpatterns = [
     path("areas/", views.areas, name="areas"),
     path("areas/<slug:slug>/", views.area, name="area"),
     path("areas/<slug:slug>.csv", views.area_csv, name="area_csv"),
+    path("areas/<slug:slug>/feed.atom", feeds.AreaFeed(), name="area_feed"),
     path("download/", views.downloads, name="downloads"),
     path("download/services.csv", views.download_services_csv, name="download_services_csv"),
     path("download/services.json", views.download_services_json, name="download_services_json"),

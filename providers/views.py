@@ -255,19 +255,13 @@ AREA_SORTS = {"name": "Name", "status": "DSPT result", "type": "Type of service"
 AREA_PAGE_SIZE = 50
 
 
-def _local_authorities() -> dict[str, str]:
-    """{slug: local authority name} for every area with a registered care service."""
-    names = Location.objects.registered().exclude(local_authority="").values_list("local_authority", flat=True).distinct()
-    return {slugify(name): name for name in names}
-
-
 def _area_services(request, slug):
     """The area's name, its filtered and sorted services (a QuerySet), the form, the filters and today.
 
     Sorting and counting happen in the database, so a page of the largest
     area costs one page of rows, not all of them.
     """
-    name = _local_authorities().get(slug)
+    name = Location.objects.registered().area_names().get(slug)
     if name is None:
         raise Http404("No such area")
     form = AreaFilterForm(request.GET or None)
