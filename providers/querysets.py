@@ -70,6 +70,31 @@ class LocationQuerySet(models.QuerySet):
             for status in dspt_status.ALL_STATUSES
         })
 
+    def current_by_category(self, today: dt.date) -> dict[str, tuple[int, int]]:
+        """{type of service: (how many services, how many with a current check)} on `today`, in one query."""
+        rows = self.order_by().values("category").annotate(
+            total=Count("pk"), current=Count("pk", filter=_condition(dspt_status.current_check_filter(today))))
+        return {row["category"]: (row["total"], row["current"]) for row in rows}
+
+    def current_by_area(self, today: dt.date):
+        """Each local authority with its region, how many services, and how many with a current check."""
+        return (self.exclude(local_authority="").order_by("local_authority").values("region", "local_authority")
+                .annotate(services=Count("pk"),
+                          current=Count("pk", filter=_condition(dspt_status.current_check_filter(today)))))
+
+    def with_result_for_year(self, year_start: int):
+        """Only services whose DSPT record has a published result (not 'Not Published') for this DSPT year."""
+        return self.filter(dspt_organisation__assessments__year_start=year_start,
+                           dspt_organisation__assessments__status__in=dspt_status.CURRENT_STATUSES).distinct()
+
+    def results_by_year(self) -> dict[int, int]:
+        """{DSPT year: how many of these services' records published a result for it}, from every result we kept."""
+        rows = (self.order_by().filter(dspt_organisation__assessments__status__in=dspt_status.CURRENT_STATUSES)
+                .values("dspt_organisation__assessments__year_start")
+                .annotate(services=Count("pk", distinct=True)))
+        return {row["dspt_organisation__assessments__year_start"]: row["services"] for row in rows
+                if row["dspt_organisation__assessments__year_start"] is not None}
+
     def with_status_rank(self, today: dt.date):
         """Annotate `status_rank`: the result's place in dspt_status.ALL_STATUSES, for sorting in SQL."""
         return self.annotate(status_rank=Case(

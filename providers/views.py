@@ -22,7 +22,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.clickjacking import xframe_options_exempt
 
-from providers import badges, exports, freshness, presenter, privacy_summary, status_text
+from providers import badges, dashboard, exports, freshness, presenter, privacy_summary, status_text
 from providers.dspt_status import ALL_STATUSES
 from providers.forms import AreaFilterForm, PrivacySummaryForm, ProblemReportForm, SearchForm
 from providers.models import DsptOrganisation, ImportRun, Location
@@ -265,12 +265,16 @@ def _area_services(request, slug):
     if name is None:
         raise Http404("No such area")
     form = AreaFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {"type": "", "status": "", "sort": "name"}
+    filters = form.cleaned_data if form.is_valid() else {"type": "", "status": "", "sort": "name", "year": None}
     today = timezone.localdate()
-    services = (
-        Location.objects.registered().in_area(name).of_category(filters["type"])
-        .with_plain_status(filters["status"], today).with_dspt_status()
-    )
+    services = Location.objects.registered().in_area(name).of_category(filters["type"])
+    if filters["status"] == "current":
+        services = services.with_current_check(today)
+    else:
+        services = services.with_plain_status(filters["status"], today)
+    if filters["year"]:
+        services = services.with_result_for_year(filters["year"])
+    services = services.with_dspt_status()
     sort = filters["sort"] or "name"
     if sort == "status":
         services = services.with_status_rank(today).order_by("status_rank", Lower("name"), "pk")
@@ -294,20 +298,40 @@ def areas(request):
 
 
 def area(request, slug):
-    """Every care service in one local authority, a page at a time, with its DSPT result. Filter, sort, or download as CSV."""
+    """One local authority: how it is doing beside England, then every care service a page at a time,
+    with its DSPT result. Filter, sort, or download as CSV. /areas/england/ is England's own page."""
+    if slug == ENGLAND:
+        return england(request)
     name, services, form, filters, today = _area_services(request, slug)
     counts = services.order_by().status_counts(today)
+    registered = Location.objects.registered()
+    board = dashboard.build(area_name=name, services=registered.in_area(name), england=registered, today=today,
+                            list_url=reverse("area", args=[slug]))
     # A page at a time: the largest areas have over a thousand services (the CSV has them all).
     page = Paginator(services, AREA_PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = [(location, location.dspt_status(today)) for location in page.object_list]
     context = {
         "area_name": name, "slug": slug, "form": form, "filters": filters, "page": page,
         "summary": [(status, counts[status.code]) for status in ALL_STATUSES],
-        "sorts": list(AREA_SORTS.items()),
+        "sorts": list(AREA_SORTS.items()), "dashboard": board,
         "csv_query": _querystring_without_page(request),
         "querystring_without_page": _querystring_without_page(request),
     }
     return render(request, "providers/area.html", context)
+
+
+ENGLAND = "england"
+
+
+def england(request):
+    """/areas/england/: England's figures, and every area's share of services with a current check."""
+    today = timezone.localdate()
+    registered = Location.objects.registered()
+    board = dashboard.build(area_name="England", services=registered, england=registered, today=today, list_url="")
+    areas = [{**row, "slug": slugify(row["local_authority"]),
+              "share": f"{row['current'] / row['services']:.0%}" if row["services"] else "–"}
+             for row in registered.current_by_area(today)]
+    return render(request, "providers/england.html", {"dashboard": board, "areas": areas})
 
 
 def area_csv(request, slug):

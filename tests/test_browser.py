@@ -25,7 +25,7 @@ PUBLIC_PAGES = [
     "/guidance/what-is-the-dspt/", "/guidance/keeping-your-information-safe/", "/guidance/what-the-results-mean/",
     "/easy-read/", "/easy-read/what-is-the-dspt/", "/easy-read/what-the-results-mean/",
     "/easy-read/keeping-your-information-safe/",
-    "/areas/", "/areas/leeds/", "/ods/AB1X/", "/ods/NOPE9/",
+    "/areas/", "/areas/leeds/", "/areas/england/", "/areas/leeds/?year=2025&status=current", "/ods/AB1X/", "/ods/NOPE9/",
     "/about/", "/accessibility/", "/privacy/", "/no-such-page/",
     "/for-care-services/", "/services/1-545611283/poster/", "/services/1-545611283/poster/easy-read/",
     "/easy-read/search/?q=sunny", "/easy-read/search/?q=qwxzv", "/contact/",
@@ -299,4 +299,42 @@ def test_the_out_of_date_warning_reads_well_at_every_width(site, browser, javasc
             if path == "/services/1-545611283/" and javascript:
                 page.screenshot(path=folder / f"stale-warning-service-{width}.png", full_page=False)
         context.close()
+    assert not problems, problems
+
+
+def test_dashboard_charts_fit_every_width_with_nothing_overlapping(site, browser):
+    """Every chart's words sit inside the chart and clear of each other, at 320, 390 and 1280 px; saved as pictures."""
+    from tests.browser_support import ARTEFACTS
+
+    folder = ARTEFACTS / "dashboards"
+    folder.mkdir(parents=True, exist_ok=True)
+    problems = {}
+    for width in (320, 390, 1280):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        for path in ("/areas/leeds/", "/areas/england/"):
+            page.goto(site + path)
+            found = page.evaluate("""() => [...document.querySelectorAll('svg.app-chart__svg')].map((svg) => {
+                const box = svg.getBoundingClientRect();
+                const texts = [...svg.querySelectorAll('text')].map((t) => t.getBoundingClientRect());
+                const outside = texts.filter((t) => t.left < box.left - 0.5 || t.right > box.right + 0.5).length;
+                let overlaps = 0;
+                texts.forEach((a, i) => texts.slice(i + 1).forEach((b) => {
+                    if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) overlaps += 1;
+                }));
+                const bars = [...svg.querySelectorAll('rect[height="16"]')].map((r) => r.getBoundingClientRect());
+                const barOverText = bars.filter((r) => texts.some((t) =>
+                    r.width > 2 && r.left < t.right && t.left < r.right && r.top < t.bottom - 2 && t.top + 2 < r.bottom)).length;
+                return {outside, overlaps, barOverText, wider: box.right > window.innerWidth, fontPx: texts.length ?
+                        Math.min(...[...svg.querySelectorAll('text')].map((t) => t.getBoundingClientRect().height)) : 0};
+            })""")
+            for number, chart in enumerate(found):
+                if chart["outside"] or chart["overlaps"] or chart["barOverText"] or chart["wider"] or chart["fontPx"] < 11:
+                    problems[f"{path} chart {number} at {width}px"] = chart
+            if page.evaluate("document.documentElement.scrollWidth") > width:
+                problems[f"{path} at {width}px"] = "scrolls sideways"
+            name = path.strip("/").replace("/", "-")
+            page.locator(".app-dashboard").screenshot(path=folder / f"{name}-{width}.png")
+        context.close()
+    assert len(found) == 3
     assert not problems, problems
