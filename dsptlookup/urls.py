@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from providers import api
+from providers import api, api_docs
 from providers.login_limits import RateLimitedAdminLoginForm
 
 admin.site.site_header = "DSPT Lookup administration"
@@ -13,10 +13,9 @@ admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/v1/", api.index, name="api_index"),
     path("api/v1/openapi.json", api.openapi, name="api_openapi"),
-    path("api/v1/services", api.services, name="api_services"),
-    path("api/v1/services/<str:location_id>", api.service, name="api_service"),
-    path("api/v1/ods/<str:ods_code>", api.by_ods_code, name="api_ods"),
+    path("api/v1/docs/", api_docs.docs, name="api_docs"),
+    # The API's own paths, without a namespace: reverse("api_services") as before django-ninja.
+    path("api/v1/", include(api.api.urls[0])),
     path("", include("providers.urls")),
 ]

@@ -6,7 +6,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from providers.openapi import openapi_document
+from providers.api import openapi_document
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +135,54 @@ def test_names_are_returned_as_data_not_markup(client, sample_loaded):
     data = get(client, "api_service", "1-117000006").json()
     assert data["name"] == "<b>Bold</b> Care & Co"
     assert get(client, "api_service", "1-117000006")["Content-Type"] == "application/json"
+
+
+def test_the_openapi_description_is_generated_from_the_schemas(client):
+    from providers import api_schemas
+
+    document = get(client, "api_openapi").json()
+    schemas = document["components"]["schemas"]
+    assert {"SearchResults", "ServiceWithHistory", "OdsResults", "Error", "Service", "Dspt", "DataAsOf"} <= set(schemas)
+    # The words in the Python schemas are the words in the description.
+    assert schemas["Dspt"]["properties"]["match_method"]["description"] == \
+        api_schemas.Dspt.model_fields["match_method"].description
+    assert document["paths"]["/api/v1/services"]["get"]["operationId"] == "searchServices"
+    assert response_status(client, "api_openapi") == "*"
+
+
+def response_status(client, name):
+    return get(client, name)["Access-Control-Allow-Origin"]
+
+
+def test_the_index_shows_placeholders_plainly_and_the_data_date(client, sample_loaded):
+    data = get(client, "api_index").json()
+    assert data["service"] == "http://testserver/api/v1/services/{cqc_location_id}"  # not %7B...%7D
+    assert data["documentation"] == "http://testserver/api/v1/docs/"
+    assert data["data_as_of"] == {"dspt": "2026-11-20", "cqc": "2026-11-16"}
+
+
+@pytest.mark.parametrize("code", ["1-545611283", "VLLWV", "vllwv"])
+def test_search_by_code_finds_that_service_first(client, sample_loaded, schema_validator, code):
+    data = get(client, "api_services", q=code).json()
+    schema_validator(data, "SearchResults")
+    assert data["results"][0]["cqc_location_id"] == "1-545611283"
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_every_other_method_gets_the_json_405_on_every_path(client, db, method):
+    for path in ("/api/v1/", "/api/v1/services", "/api/v1/services/1-545611283", "/api/v1/ods/VLLWV"):
+        response = getattr(client, method)(path)
+        assert response.status_code == 405, path
+        assert response.json() == {"error": "Only GET is allowed."} and response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_the_documentation_page_is_made_from_the_same_description(client, db):
+    html = client.get(reverse("api_docs")).content.decode()
+    assert "<h1>Open data API</h1>" in html and "<script src" not in html.split("<footer")[0].split("</header>")[-1]
+    for path in ("GET /api/v1/services", "GET /api/v1/services/{cqc_location_id}", "GET /api/v1/ods/{ods_code}"):
+        assert f"<code>{path}</code>" in html
+    assert 'id="schema-SearchResults"' in html and "<code>counts_until</code>" in html
+    assert "The last day the current record counts" in html
+    assert 'href="http://testserver/api/v1/services?q=sunny+side"' in html
+    footer = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("api_docs")}">Open data (API)</a>' in footer

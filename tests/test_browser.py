@@ -31,7 +31,7 @@ PUBLIC_PAGES = [
     "/easy-read/search/?q=sunny", "/easy-read/search/?q=qwxzv", "/contact/",
     "/privacy-summary/", "/privacy-summary/example/",
     "/for-councils/", "/embed/search/", "/embed/search/?q=sunny", "/download/",
-    "/spread-the-word/", "/spread-the-word/leaflet/", "/spread-the-word/leaflet/easy-read/",
+    "/spread-the-word/", "/spread-the-word/leaflet/", "/spread-the-word/leaflet/easy-read/", "/api/v1/docs/",
 ]
 
 

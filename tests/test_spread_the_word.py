@@ -18,7 +18,7 @@ def test_the_councils_page_gives_a_search_form_that_needs_no_script(client, samp
     found = client.get("/search/", {"q": "Sunny Side Care Home"}, follow=True)
     assert found.status_code == 200 and "Sunny Side Care Home" in found.content.decode()
     # It explains the other ways to point people here.
-    for target in (reverse("areas"), reverse("downloads"), reverse("api_index"), reverse("for_care_services"),
+    for target in (reverse("areas"), reverse("downloads"), reverse("api_docs"), reverse("for_care_services"),
                    reverse("embed_search"), reverse("spread_the_word")):
         assert f'href="{target}"' in html
     assert "/services/1-" in html and "easy-read/" in html
