@@ -17,7 +17,6 @@ from providers.services.cqc_import import import_cqc_file
 from providers.services.dspt_import import import_dspt_file
 from providers.services.ods_import import import_ods_file
 from tests.factories import LocationFactory, ProviderFactory, organisation_with_status
-
 from tests.test_real_files import DSPT_2019, LINCOLNSHIRE
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"

@@ -39,8 +39,15 @@ from providers.services.importing import (
 )
 from providers.services.matching import rematch_locations
 from providers.services.problems import clip
-from providers.services.tabular import Columns, FileProblem, Row, find_table, iter_rows, normalise_heading, sniff_kind
-
+from providers.services.tabular import (
+    Columns,
+    FileProblem,
+    Row,
+    find_table,
+    iter_rows,
+    normalise_heading,
+    sniff_kind,
+)
 
 _STATUS_WORDS = {
     "standards met": dspt_status.MET,

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from providers.models import ImportRun
+from providers.models import ImportRun, Postcode
 from providers.postcodes import normalise_postcode
 from providers.services import formats
-from providers.models import Postcode
 from providers.services.importing import (
     ImportJob,
     ParsedFile,
