@@ -98,7 +98,8 @@ def test_an_admin_upload_returns_at_once_and_completes_in_the_background(admin_c
     assert applied["Location"] == reverse("admin:providers_importrun_report", args=[run.pk])
     wait_for(lambda: run_state(run.pk) == ImportRun.State.SUCCEEDED, seconds=60, what="the import")
     assert Location.objects.registered().count() == 26
-    assert run_state(preview.pk) == ImportRun.State.APPLIED
+    # The worker marks the preview used just after the import's own record says it succeeded.
+    wait_for(lambda: run_state(preview.pk) == ImportRun.State.APPLIED, seconds=10, what="the preview to be marked")
 
 
 def test_the_worker_refreshes_data_on_its_schedule(start_worker, file_server):
