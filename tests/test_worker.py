@@ -111,9 +111,10 @@ def test_the_worker_refreshes_data_on_its_schedule(start_worker, file_server):
     assert record.last_run.started_by == "scheduled refresh (dspt)"
     assert DsptOrganisation.objects.count() == record.last_run.added > 20
     # Later ticks find the file unchanged (the server answers 304) and import nothing more.
-    wait_for(lambda: len(file_server.requests) >= 3, seconds=30, what="later scheduled refreshes")
+    wait_for(lambda: DataSource.objects.get(key="dspt").outcome == "unchanged", seconds=30,
+             what="a later scheduled refresh")
+    assert file_server.requests[-1][1]  # it asked with the ETag of the file it has
     assert ImportRun.objects.count() == 1
-    assert DataSource.objects.get(key="dspt").outcome == "unchanged"
 
 
 def snapshot() -> list:
