@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["bench_imports.py", "bench_search.py", "load_test.py"]
+SCRIPTS = ["bench_imports.py", "bench_search.py", "bench_councils.py", "load_test.py"]
 
 for script in SCRIPTS:
     print(f"== {script} ==", flush=True)

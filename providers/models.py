@@ -23,6 +23,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from providers.dspt_status import PlainStatus, Result, plain_status, result_for
@@ -352,6 +353,8 @@ class Location(models.Model):
             GinIndex(name="location_search_words", fields=["search_words"]),
             models.Index(name="location_coordinates", fields=["latitude", "longitude"]),
             models.Index(name="location_postcode_prefix", fields=["postcode"], opclasses=["varchar_pattern_ops"]),
+            # Area pages look services up by their local authority, whatever its case (in_area).
+            models.Index(Upper("local_authority"), name="location_area"),
         ]
 
     def __str__(self):

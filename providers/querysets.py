@@ -40,7 +40,8 @@ class LocationQuerySet(models.QuerySet):
 
     def area_names(self) -> dict[str, str]:
         """{slug: local authority name} for every area these services are in (the slug is in area addresses)."""
-        names = self.exclude(local_authority="").values_list("local_authority", flat=True).distinct()
+        # order_by(): without it the model's ordering joins the DISTINCT, which then returns every row.
+        names = self.exclude(local_authority="").order_by().values_list("local_authority", flat=True).distinct()
         return {slugify(name): name for name in names}
 
     def of_category(self, category: str | None):

@@ -304,9 +304,8 @@ def area(request, slug):
         return england(request)
     name, services, form, filters, today = _area_services(request, slug)
     counts = services.order_by().status_counts(today)
-    registered = Location.objects.registered()
-    board = dashboard.build(area_name=name, services=registered.in_area(name), england=registered, today=today,
-                            list_url=reverse("area", args=[slug]))
+    board = dashboard.build(area_name=name, area=dashboard.Figures.of(Location.objects.registered().in_area(name), today),
+                            england=dashboard.england_figures(today), today=today, list_url=reverse("area", args=[slug]))
     # A page at a time: the largest areas have over a thousand services (the CSV has them all).
     page = Paginator(services, AREA_PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = [(location, location.dspt_status(today)) for location in page.object_list]
@@ -326,11 +325,11 @@ ENGLAND = "england"
 def england(request):
     """/areas/england/: England's figures, and every area's share of services with a current check."""
     today = timezone.localdate()
-    registered = Location.objects.registered()
-    board = dashboard.build(area_name="England", services=registered, england=registered, today=today, list_url="")
+    figures = dashboard.england_figures(today)
+    board = dashboard.build(area_name="England", area=figures, england=figures, today=today, list_url="")
     areas = [{**row, "slug": slugify(row["local_authority"]),
               "share": f"{row['current'] / row['services']:.0%}" if row["services"] else "–"}
-             for row in registered.current_by_area(today)]
+             for row in Location.objects.registered().current_by_area(today)]
     return render(request, "providers/england.html", {"dashboard": board, "areas": areas})
 
 

@@ -75,3 +75,23 @@ def test_england_has_its_own_page_listing_every_area(client, sample_loaded):
 def test_bad_filters_never_break_the_page(client, sample_loaded):
     for query in ("year=abc", "year=1900", "status=current&year=2025&type=care_home", "year=99999999999999"):
         assert client.get(f"/areas/leeds/?{query}").status_code == 200, query
+
+
+def test_englands_figures_are_worked_out_once_then_kept_until_the_next_import(client, sample_loaded,
+                                                                             django_assert_max_num_queries):
+    from django.core.cache import cache
+
+    from providers import dashboard
+
+    cache.clear()
+    today = timezone.localdate()
+    first = dashboard.england_figures(today)
+    with django_assert_max_num_queries(2):  # the newest import's number, and the cache
+        assert dashboard.england_figures(today) == first
+    Location.objects.filter(cqc_location_id="1-545611283").update(deregistered_on=today)
+    assert dashboard.england_figures(today) == first  # kept: the same data as far as imports go
+    from providers.services.dspt_import import import_dspt_file
+    from tests.conftest import SAMPLE_DSPT
+
+    import_dspt_file(path=SAMPLE_DSPT)  # any new import starts afresh
+    assert dashboard.england_figures(today).total == first.total - 1
