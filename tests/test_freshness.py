@@ -51,6 +51,16 @@ def test_before_any_import_the_pages_say_so(client):
     assert "Our data may be out of date" not in html
 
 
+def test_easy_read_pages_warn_in_easy_read(client, sample_loaded):
+    set_dates(dspt_days_old=40, cqc_days_old=90)
+    html = client.get(reverse("easy_read_home")).content.decode()
+    warning = html.split('class="nhsuk-warning-callout app-freshness-warning"')[1].split("</div>")[0]
+    assert "Our information may be old" in warning and "Ask the care service about its newest check." in warning
+    sentences = [line.split("<p>")[1].split("</p>")[0] for line in warning.split('<li class="app-easy-read-line">')[1:]]
+    assert len(sentences) == 3 and all(len(sentence.split()) <= 12 for sentence in sentences)
+    assert all('alt=""' in line for line in warning.split('<li class="app-easy-read-line">')[1:])
+
+
 @pytest.mark.parametrize("dspt_days, cqc_days, dspt_warned, cqc_warned", [
     (3, 10, False, False),
     (14, 45, False, False),  # on the day of the limit, still fresh
@@ -61,8 +71,12 @@ def test_before_any_import_the_pages_say_so(client):
 def test_a_banner_warns_when_data_is_too_old(client, sample_loaded, dspt_days, cqc_days, dspt_warned, cqc_warned):
     set_dates(dspt_days_old=dspt_days, cqc_days_old=cqc_days)
     for url, html in page_texts(client):
-        assert ("Our data may be out of date" in html) == (dspt_warned or cqc_warned), url
-        assert ("Our DSPT results are from" in html and "may have changed since then" in html) == dspt_warned, url
+        if "easy-read" in url:  # the same warning, in Easy Read
+            heading, dspt_words = "Our information may be old", "Our check results are from"
+        else:
+            heading, dspt_words = "Our data may be out of date", "may have changed since then"
+        assert (heading in html) == (dspt_warned or cqc_warned), url
+        assert (dspt_words in html) == dspt_warned, url
         assert ("Our list of care services is from" in html) == cqc_warned, url
 
 
