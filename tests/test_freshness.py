@@ -54,7 +54,7 @@ def test_before_any_import_the_pages_say_so(client):
 def test_easy_read_pages_warn_in_easy_read(client, sample_loaded):
     set_dates(dspt_days_old=40, cqc_days_old=90)
     html = client.get(reverse("easy_read_home")).content.decode()
-    warning = html.split('class="nhsuk-warning-callout app-freshness-warning"')[1].split("</div>")[0]
+    warning = html.split('app-freshness-warning')[1].split("</div>")[0]
     assert "Our information may be old" in warning and "Ask the care service about its newest check." in warning
     sentences = [line.split("<p>")[1].split("</p>")[0] for line in warning.split('<li class="app-easy-read-line">')[1:]]
     assert len(sentences) == 3 and all(len(sentence.split()) <= 12 for sentence in sentences)
