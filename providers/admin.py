@@ -29,7 +29,8 @@ from providers.models import (
     ProblemReport,
     Provider,
 )
-from providers.services import matching, refresh, runs, uploads
+from providers.services import matching, refresh, runs, tabular, uploads
+from providers.services.problems import FileProblem
 
 # DSPT primary sectors of adult social care (the DSPT data also holds GPs, pharmacies, trusts...).
 SOCIAL_CARE_SECTORS = r"(care home|domiciliary|supported living|shared lives|social care|home ?care|care at home)"
@@ -104,15 +105,16 @@ class UploadForm(forms.Form):
             raise forms.ValidationError(f"The file is larger than {limit} MB.")
         if uploaded.size == 0:
             raise forms.ValidationError("The file is empty.")
-        problem = uploads.kind_problem(suffix=suffix, start=_first_bytes(uploaded))
-        if problem:
-            raise forms.ValidationError(problem)
+        try:  # refused now, not after a wait for the worker, if no import could read it
+            tabular.sniff_start(_first_bytes(uploaded))
+        except FileProblem as exc:
+            raise forms.ValidationError(str(exc)) from None
         return uploaded
 
 
-def _first_bytes(uploaded, count: int = 16) -> bytes:
+def _first_bytes(uploaded) -> bytes:
     uploaded.seek(0)
-    start = uploaded.read(count)
+    start = uploaded.read(tabular.SNIFF_BYTES)
     uploaded.seek(0)
     return start
 

@@ -230,13 +230,14 @@ def test_the_run_list_shows_state_counts_and_who(admin_client, worker):
 
 
 @pytest.mark.parametrize("name, content, words", [
-    ("list.ods", b"Code,Name\nA1,X\n", "This is not a real .ods file"),
-    ("list.xlsx", b"%PDF-1.4 ...", "This is not a real .xlsx file"),
-    ("list.csv", b"%PDF-1.4 ...", "This file is a PDF, not a CSV"),
-    ("list.csv", b"PK\x03\x04rest", "This file is a zip file, not a CSV"),
-    ("list.csv", b"<!DOCTYPE html><html>", "This file is a web page, not a CSV"),
+    ("list.xlsx", b"%PDF-1.4 ...", "This is a PDF"),
+    ("list.csv", b"%PDF-1.4 ...", "This is a PDF"),
+    ("list.xls.csv", b"\xd0\xcf\x11\xe0rest", "This is an old Excel .xls file"),
+    ("list.csv", "Code,Name\n".encode("utf-16"), "saved as UTF-16 text"),
+    ("list.csv", b"<!DOCTYPE html><html>", "This is a web page, not the data file"),
 ])
-def test_a_file_that_is_not_what_its_name_says_is_refused_in_the_request(admin_client, name, content, words):
+def test_a_file_no_import_could_read_is_refused_in_the_request(admin_client, name, content, words):
+    """The same check the importers make by content (tabular.sniff_start), made before the file is kept."""
     response = upload(admin_client, SAMPLE_ODS, name=name, content=content)
     assert response.status_code == 200 and words in response.content.decode()
     assert ImportRun.objects.count() == 0

@@ -223,3 +223,12 @@ def test_the_sources_page_shows_each_source(admin_client, file_server):
     html = admin_client.get(reverse("admin:providers_importrun_sources")).content.decode()
     assert "DSPT results" in html and "Imported" in html and "not set" in html
     assert reverse("admin:providers_importrun_report", args=[ImportRun.objects.get().pk]) in html
+
+
+def test_a_sign_in_page_served_instead_of_the_file_is_rejected_and_changes_nothing(file_server, sources):
+    refresh.refresh_sources(started_by="test")
+    before = organisations()
+    file_server.files[DSPT_PATH] = b"<!DOCTYPE html>\n<html><body>Please sign in</body></html>"
+    (record,) = refresh.refresh_sources(started_by="test")
+    assert record.outcome == DataSource.Outcome.REJECTED and "This is a web page, not the data file" in record.message
+    assert organisations() == before

@@ -42,14 +42,28 @@ class Table:
     preamble: list[list[str]]
 
 
+SNIFF_BYTES = 4096
+
+
 def sniff_kind(path: Path) -> str:
     """Say whether a file is 'csv', 'xlsx' or 'ods', by its content, not its name."""
     with open(path, "rb") as handle:
-        start = handle.read(4096)
+        start = handle.read(SNIFF_BYTES)
+    return _sniff_zip(path) if sniff_start(start) == "zip" else "csv"
+
+
+def sniff_start(start: bytes) -> str:
+    """From a file's first bytes: 'zip' (a spreadsheet, to look inside) or 'csv'.
+
+    Raises FileProblem, saying what the file is instead, for a file no import
+    can read. The admin's upload form asks this before it keeps the file.
+    """
     if not start:
         raise FileProblem("The file is empty.")
     if start.startswith(b"PK\x03\x04"):
-        return _sniff_zip(path)
+        return "zip"
+    if start.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")):
+        raise FileProblem("This is a web page, not the data file. Download the .csv, .xlsx or .ods file itself.")
     if start.startswith(b"\xd0\xcf\x11\xe0"):
         raise FileProblem("This is an old Excel .xls file. Save it as .xlsx or CSV UTF-8 and try again.")
     if start.startswith(b"%PDF"):

@@ -35,23 +35,6 @@ SOURCE_OF_KIND = {
 }
 
 
-ZIP_START = b"PK\x03\x04"
-# What a file that is not a spreadsheet or CSV usually starts with, and what it is.
-OTHER_FILES = {b"%PDF": "a PDF", b"\xd0\xcf\x11\xe0": "an old Excel (.xls) or Word file", b"PK\x03\x04": "a zip file",
-               b"\x89PNG": "a picture", b"\xff\xd8\xff": "a picture", b"<!DOCTYPE": "a web page", b"<html": "a web page"}
-
-
-def kind_problem(*, suffix: str, start: bytes) -> str:
-    """Whether a file's first bytes fit its name: a quick check before it is queued. '' if they do."""
-    if suffix in (".xlsx", ".ods"):
-        return "" if start.startswith(ZIP_START) else (
-            f"This is not a real {suffix} file (it may have been renamed). Save it again as {suffix} or .csv.")
-    for magic, what in OTHER_FILES.items():
-        if start.lower().startswith(magic.lower()):
-            return f"This file is {what}, not a CSV. Upload the .csv, .xlsx or .ods file as downloaded."
-    return ""
-
-
 def upload_folder() -> Path:
     folder = Path(settings.IMPORT_UPLOAD_DIR)
     folder.mkdir(parents=True, exist_ok=True)
