@@ -303,9 +303,11 @@ def area(request, slug):
     if slug == ENGLAND:
         return england(request)
     name, services, form, filters, today = _area_services(request, slug)
-    counts = services.order_by().status_counts(today)
-    board = dashboard.build(area_name=name, area=dashboard.Figures.of(Location.objects.registered().in_area(name), today),
-                            england=dashboard.england_figures(today), today=today, list_url=reverse("area", args=[slug]))
+    figures = dashboard.Figures.of(Location.objects.registered().in_area(name), today)
+    board = dashboard.build(area_name=name, area=figures, england=dashboard.england_figures(today), today=today,
+                            list_url=reverse("area", args=[slug]))
+    filtered = filters["type"] or filters["status"] or filters["year"]
+    counts = services.order_by().status_counts(today) if filtered else figures.statuses  # unfiltered: already counted
     # A page at a time: the largest areas have over a thousand services (the CSV has them all).
     page = Paginator(services, AREA_PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = [(location, location.dspt_status(today)) for location in page.object_list]

@@ -112,3 +112,16 @@ def test_a_large_area_is_shown_a_page_at_a_time_but_downloaded_whole(client, sam
     assert client.get("/areas/liverpool/?page=999").status_code == 200  # the last page, not an error
     rows = list(csv.reader(io.StringIO(b"".join(client.get("/areas/liverpool.csv").streaming_content).decode())))
     assert len(rows) - 1 > 2  # the CSV has every service
+
+
+def test_the_summary_counts_what_the_filters_show(client, sample_loaded):
+    import re
+
+    def summary(html):
+        table = re.search(r'<table class="nhsuk-table app-area-summary">.*?</table>', html, re.S).group(0)
+        return [int(n) for n in re.findall(r'numeric">(\d+)</td>', table)]
+
+    whole = summary(client.get("/areas/liverpool/").content.decode())
+    assert sum(whole) == 5
+    meets = summary(client.get("/areas/liverpool/", {"status": "meets"}).content.decode())
+    assert sum(meets) == 2 and sum(meets) < sum(whole)
