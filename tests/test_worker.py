@@ -169,3 +169,29 @@ def test_killing_the_worker_mid_import_changes_nothing(start_worker, file_server
     assert after.file_name == big.name and after.rows_read == 26
     assert snapshot() == before  # the same organisations and results, now as of the newer file
     assert DsptOrganisation.objects.filter(data_as_of=after.data_as_of).count() == 26
+
+
+def test_tidying_up_fails_what_a_dead_worker_left_behind(run_worker, settings, tmp_path):
+    """Every five minutes the worker marks failed a job whose worker stopped sending heartbeats, and any
+    import run whose database connection has gone."""
+    from procrastinate.contrib.django.models import ProcrastinateJob
+
+    from providers import tasks
+
+    settings.IMPORT_UPLOAD_DIR = tmp_path
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO procrastinate_workers (last_heartbeat) VALUES (now() - interval '10 minutes') "
+                       "RETURNING id")
+        (dead_worker,) = cursor.fetchone()
+        cursor.execute("INSERT INTO procrastinate_jobs (queue_name, task_name, args, status, worker_id) "
+                       "VALUES ('imports', 'providers.tasks.refresh_data', '{}', 'doing', %s) RETURNING id",
+                       [dead_worker])
+        (stalled,) = cursor.fetchone()
+    run = ImportRun.objects.create(kind=ImportRun.Kind.DSPT, file_name="x.csv", state=ImportRun.State.RUNNING,
+                                   backend_pid=2_000_000_000, backend_started_at="2026-01-01T00:00:00Z")
+    tasks.tidy.defer(timestamp=0)
+    run_worker()
+    assert ProcrastinateJob.objects.get(pk=stalled).status == "failed"
+    assert ProcrastinateJob.objects.get(task_name="providers.tasks.tidy").status == "succeeded"
+    run.refresh_from_db()
+    assert run.state == ImportRun.State.FAILED and run.message == DEAD_RUN_MESSAGE
