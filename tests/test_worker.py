@@ -192,6 +192,8 @@ def test_tidying_up_fails_what_a_dead_worker_left_behind(run_worker, settings, t
     tasks.tidy.defer(timestamp=0)
     run_worker()
     assert ProcrastinateJob.objects.get(pk=stalled).status == "failed"
-    assert ProcrastinateJob.objects.get(task_name="providers.tasks.tidy").status == "succeeded"
+    # (The worker may also have deferred its own scheduled tidy: each one ran.)
+    assert set(ProcrastinateJob.objects.filter(task_name="providers.tasks.tidy").values_list("status", flat=True)) \
+        == {"succeeded"}
     run.refresh_from_db()
     assert run.state == ImportRun.State.FAILED and run.message == DEAD_RUN_MESSAGE
