@@ -52,33 +52,63 @@ TOWN_STARTS = ["Ash", "Brad", "Chester", "Dun", "East", "Farn", "Green", "Hart",
 TOWN_ENDS = ["bury", "ford", "ham", "ley", "ton", "wick", "field", "by", "worth", "stead", "minster", "port", "well",
              "bridge", "combe", "mouth", "thorpe", "hurst", "den", "borough", "caster", "stow", "ing", "holme", "sey"]
 TOWN_WORDS = ["", "Great ", "Little ", "Upper ", "Lower "]
-REGIONS = [("North West", "CW"), ("Yorkshire and The Humber", "HG"), ("West Midlands", "WR"), ("South West", "TA"),
-           ("East Midlands", "DE"), ("East of England", "IP"), ("South East", "TN"), ("North East", "DL"),
-           ("London", "N")]
+REGIONS = ["North West", "Yorkshire and The Humber", "West Midlands", "South West", "East Midlands",
+           "East of England", "South East", "North East", "London"]
 # The number of places grows with the data, and their sizes fall off gently:
 # at 30,000 services the largest has about 700, at 300,000 about 2,100, as in
 # England (Birmingham, Leeds) and a country ten times its size.
 SERVICES_PER_PLACE = 60
 PLACE_SIZE_FALL = 0.5
+# Each place has its own postcode districts (a city many, a small town one),
+# each a couple of miles across, as real districts are: "L8" is one part of
+# Liverpool, never spread over the country. Made-up places share two-letter
+# postcode areas, ten places to an area.
+SERVICES_PER_DISTRICT = 25
+MAX_DISTRICTS = 40
+PLACES_PER_AREA = 10
+AREA_LETTERS = "ABCDEFGHJKLMNOPRSTUWYZ"
+DISTRICT_SPREAD = (0.04, 0.06)  # how far a district's middle is from its place's, in degrees (lat, lon)
+SERVICE_SPREAD = (0.015, 0.025)  # how far a service is from its district's middle
 
 
 def places(count: int) -> list[tuple]:
-    """(town, local authority, region, postcode area, lat, lon, weight) for `count` services."""
+    """(town, local authority, region, districts, lat, lon, weight) for `count` services.
+
+    districts: ((outward code, lat, lon), ...), the postcode districts of the place and their middles.
+    """
     rng = random.Random(7)
     wanted = max(len(CITIES), count // SERVICES_PER_PLACE)
     made = [f"{word}{start}{end}" for word in TOWN_WORDS for start in TOWN_STARTS for end in TOWN_ENDS]
     rng.shuffle(made)
-    result = []
-    for rank in range(wanted):
-        weight = 1 / (rank + 1) ** PLACE_SIZE_FALL
+    weights = [1 / (rank + 1) ** PLACE_SIZE_FALL for rank in range(wanted)]
+    total = sum(weights)
+    city_areas = {city[3] for city in CITIES}
+    made_areas = [a + b for a in AREA_LETTERS for b in AREA_LETTERS if a + b not in city_areas]
+    result, used = [], {}  # used: postcode area -> districts given out so far (Lincoln and Louth share LN)
+    for rank, weight in enumerate(weights):
+        size = count * weight / total
         if rank < len(CITIES):
-            result.append((*CITIES[rank], weight))
-            continue
-        town = made[(rank - len(CITIES)) % len(made)]
-        region, area = REGIONS[rank % len(REGIONS)]
-        # Towns share local authorities in fours, as market towns share a district council.
-        authority = f"{made[((rank - len(CITIES)) // 4) % len(made)]} District"
-        result.append((town, authority, region, area, rng.uniform(50.4, 55.0), rng.uniform(-4.5, 1.6), weight))
+            town, authority, region, area, lat, lon = CITIES[rank]
+            first = used.get(area, 0) + 1
+        else:
+            town = made[(rank - len(CITIES)) % len(made)]
+            region = REGIONS[rank % len(REGIONS)]
+            # Towns share local authorities in fours, as market towns share a district council.
+            authority = f"{made[((rank - len(CITIES)) // 4) % len(made)]} District"
+            order = rank - len(CITIES)
+            area = made_areas[(order // PLACES_PER_AREA) % len(made_areas)]
+            first = 1 + (order % PLACES_PER_AREA) * (99 // PLACES_PER_AREA)
+            lat, lon = rng.uniform(50.4, 55.0), rng.uniform(-4.5, 1.6)
+        how_many = max(1, min(MAX_DISTRICTS, round(size / SERVICES_PER_DISTRICT)))
+        if rank >= len(CITIES):
+            how_many = min(how_many, 99 // PLACES_PER_AREA)
+        used[area] = used.get(area, 0) + how_many
+        districts = tuple(
+            (f"{area}{first + n}",
+             lat + (rng.uniform(-1, 1) * DISTRICT_SPREAD[0] if how_many > 1 else 0),
+             lon + (rng.uniform(-1, 1) * DISTRICT_SPREAD[1] if how_many > 1 else 0))
+            for n in range(how_many))
+        result.append((town, authority, region, districts, lat, lon, weight))
     return result
 
 
@@ -115,12 +145,12 @@ def location_records(count: int, seed: int = 1):
     towns = places(count)
     weights = [town[-1] for town in towns]
     for n in range(count):
-        town, la, region, area, lat, lon, _ = rng.choices(towns, weights)[0]
+        town, la, region, districts, _, _, _ = rng.choices(towns, weights)[0]
+        district, lat, lon = rng.choice(districts)
         label, service_type, care_home = KINDS[rng.randrange(len(KINDS))]
         name = f"{rng.choice(FIRST)} {rng.choice(SECOND)} {label}"
         if n % 7 == 0:
             name = f"{name} {town}"
-        district = f"{area}{rng.randint(1, 30)}"
         postcode = f"{district} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
         provider = n % provider_count
         directorate = "Adult social care" if n % 12 else "Hospitals"
@@ -138,8 +168,8 @@ def location_records(count: int, seed: int = 1):
             "Location Street Address": f"{rng.randint(1, 300)} {_street(rng)}",
             "Location City": town,
             "Location Postal Code": postcode.lower() if n % 9 == 0 else postcode,
-            "Location Latitude": f"{lat + rng.uniform(-0.05, 0.05):.6f}",
-            "Location Longitude": f"{lon + rng.uniform(-0.08, 0.08):.6f}",
+            "Location Latitude": f"{lat + rng.uniform(-1, 1) * SERVICE_SPREAD[0]:.6f}",
+            "Location Longitude": f"{lon + rng.uniform(-1, 1) * SERVICE_SPREAD[1]:.6f}",
             "Brand ID": "-", "Brand Name": "-", "Provider ID": f"1-{200000000 + provider}",
             "Provider Name": f"{rng.choice(FIRST)} Care Group {provider} Ltd", "Provider Type/Sector": "Social Care Org",
             f"Service type - {service_type}": "Y", "Service user band - Older People": "Y",

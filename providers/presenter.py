@@ -265,3 +265,11 @@ def easy_read_lines(result) -> list[tuple[str, str]]:
         # "This care service did its check" is not true of a head office's check: say whose it is instead.
         status_lines = [match, *status_lines[1:-1], MAY_COVER_EASY_READ, status_lines[-1]]
     return lines + status_lines
+
+
+def distance_words(distance: float) -> str:
+    """1.234 -> '1.2 miles'; 0.04 -> 'less than 0.1 miles'."""
+    if distance < 0.1:
+        return "less than 0.1 miles"
+    value = f"{distance:.1f}"
+    return f"{value} mile" if value == "1.0" else f"{value} miles"

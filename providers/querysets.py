@@ -16,14 +16,18 @@ import math
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import models
 from django.db.models import BooleanField, Case, Count, ExpressionWrapper, F, FloatField, Q, Value, When
-from django.db.models.functions import ACos, Cos, Least, Length, Radians, Sin
+from django.db.models.functions import Length
 from django.utils.text import slugify
 
 from providers import dspt_status
 
-EARTH_RADIUS_MILES = 3958.8
 # ts_rank weights for D (provider, brand), C (street), B (place), A (name): see search_keys.
 BY_PART = [0.05, 0.1, 0.3, 1.0]
+# The fields a list of search results shows (see for_result_list).
+RESULT_LIST_FIELDS = (
+    "cqc_location_id", "name", "address_line_1", "address_line_2", "town", "county", "postcode", "category",
+    "dormant", "dspt_organisation__current_assessment__status", "dspt_organisation__current_assessment__year_start",
+)
 
 
 class LocationQuerySet(models.QuerySet):
@@ -53,6 +57,14 @@ class LocationQuerySet(models.QuerySet):
     def with_dspt_status(self):
         """Fetch each service's matched DSPT organisation and its current status in one query."""
         return self.select_related("provider", "dspt_organisation", "dspt_organisation__current_assessment")
+
+    def for_result_list(self):
+        """Only what a list of results shows (name, address, type, DSPT status): a narrower, quicker query.
+
+        Reading any other field of these rows costs a query each; the query
+        count tests catch a template that starts to.
+        """
+        return self.select_related("dspt_organisation__current_assessment").only(*RESULT_LIST_FIELDS)
 
     def with_plain_status(self, code: str | None, today: dt.date):
         """Only services whose plain-English result (see dspt_status) is `code` on `today`."""
@@ -152,24 +164,22 @@ class LocationQuerySet(models.QuerySet):
         # A box first (uses the coordinates index), then the exact distance.
         lat_span = miles / 69.0
         lon_span = miles / (69.0 * max(0.1, math.cos(math.radians(latitude))))
-        distance = EARTH_RADIUS_MILES * ACos(
-            Least(
-                Value(1.0),
-                Cos(Radians(Value(latitude))) * Cos(Radians(F("latitude")))
-                * Cos(Radians(F("longitude")) - Radians(Value(longitude)))
-                + Sin(Radians(Value(latitude))) * Sin(Radians(F("latitude"))),
-                output_field=FloatField(),
-            )
-        )
         return (
             self.filter(
                 latitude__range=(latitude - lat_span, latitude + lat_span),
                 longitude__range=(longitude - lon_span, longitude + lon_span),
             )
-            .annotate(distance=distance)
+            .annotate(distance=Miles(Value(latitude), Value(longitude), F("latitude"), F("longitude")))
             .filter(distance__lte=miles)
             .order_by("dormant", "distance", "name", "pk")
         )
+
+
+class Miles(models.Func):
+    """dspt_miles(lat1, lon1, lat2, lon2): miles between two points (SQL function, migration 0016)."""
+
+    function = "dspt_miles"
+    output_field = FloatField()
 
 
 class NotIndexed(models.Func):

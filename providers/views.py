@@ -26,7 +26,7 @@ from providers import badges, dashboard, exports, freshness, presenter, privacy_
 from providers.dspt_status import ALL_STATUSES
 from providers.forms import AreaFilterForm, PrivacySummaryForm, ProblemReportForm, SearchForm
 from providers.models import DsptOrganisation, ImportRun, Location
-from providers.search import PAGE_SIZE, SEARCH_RADII_MILES, IdsFirstPaginator, find_services
+from providers.search import PAGE_SIZE, SEARCH_RADII_MILES, IdsFirstPaginator, find_services, result_cards
 from providers.services import problem_reports
 
 
@@ -65,9 +65,9 @@ def search(request):
     # htmx asks for the results alone, except when it restores a page from history.
     partial = request.htmx and not request.htmx.history_restore_request
     context = _search_context(request, follow_codes=not partial)
-    if context.get("exact_service") and not partial:
+    if context.get("exact_location_id") and not partial:
         # A CQC location ID or a service's own ODS code: go straight to it.
-        return redirect("service", context["exact_service"].cqc_location_id)
+        return redirect("service", context["exact_location_id"])
     response = render(request, "providers/search.html#results" if partial else "providers/search.html", context)
     # The same address gives the whole page or the results alone: caches must keep them apart,
     # or Back can show the bare results.
@@ -77,19 +77,20 @@ def search(request):
 
 def easy_read_search(request):
     """/easy-read/search/: the same search in Easy Read, leading to Easy Read service pages."""
-    context = _search_context(request, follow_codes=True)
-    if context.get("exact_service"):
-        return redirect("service_easy_read", context["exact_service"].cqc_location_id)
+    context = _search_context(request, follow_codes=True, service_url="service_easy_read")
+    if context.get("exact_location_id"):
+        return redirect("service_easy_read", context["exact_location_id"])
     context["switch"] = {"url": reverse("search") + (f"?{request.GET.urlencode()}" if request.GET else ""),
                          "label": "Standard version of this page"}
     return render(request, "easy_read/search.html", context)
 
 
-def _search_context(request, *, follow_codes: bool = False) -> dict:
+def _search_context(request, *, follow_codes: bool = False, service_url: str = "service") -> dict:
     """Run the search the query string asks for; the page and its words are the caller's.
 
     follow_codes: when the query is a code naming one service, stop at
-    `exact_service` (the caller redirects to it) instead of fetching a page.
+    `exact_location_id` (the caller redirects to it) instead of fetching a page.
+    service_url: the name of the page each result links to.
     """
     form = SearchForm(request.GET or None)
     context = {"form": form, "query": "", "page": None, "place": None, "postcode_unknown": False}
@@ -102,12 +103,14 @@ def _search_context(request, *, follow_codes: bool = False) -> dict:
             query=query, today=today, searched=True, place=result.place, radius=result.radius,
             used_query=result.used_query, did_you_mean=result.did_you_mean, code=result.code,
             max_radius=SEARCH_RADII_MILES[-1],
-            exact_service=result.exact_service,
+            exact_location_id=result.exact_location_id,
             postcode_unknown=result.unknown_postcode,
         )
-        if follow_codes and result.exact_service:
+        if follow_codes and result.exact_location_id:
             return context
-        context["page"] = IdsFirstPaginator(result.services, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = IdsFirstPaginator(result.services, PAGE_SIZE, rows=Location.objects.for_result_list()
+                                 ).get_page(request.GET.get("page"))
+        context.update(page=page, cards=result_cards(page, today=today, url_name=service_url))
     context["filters_on"] = bool(form.is_bound and form.is_valid() and
                                  (form.cleaned_data["type"] or form.cleaned_data["status"]))
     context["querystring_without_page"] = _querystring_without_page(request)

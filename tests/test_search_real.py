@@ -117,7 +117,7 @@ def test_codes_go_straight_to_the_service_or_list_the_provider(lincolnshire, cli
         assert response.status_code == 302 and response["Location"] == f"/services/{service.cqc_location_id}/", code
     provider = Counter(s.provider.cqc_provider_id for s in lincolnshire).most_common(1)[0]
     result = find_services(query=provider[0], today=TODAY)
-    assert result.code == provider[0] and result.exact_service is None
+    assert result.code == provider[0] and result.exact_location_id == ""
     assert result.services.count() == provider[1]
 
 

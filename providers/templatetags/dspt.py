@@ -49,17 +49,6 @@ def phone_display(phone: str) -> str:
     return formats.phone_display(phone)
 
 
-@register.filter
-def miles(distance) -> str:
-    """1.234 -> '1.2 miles'; 0.04 -> 'less than 0.1 miles'."""
-    if distance is None:
-        return ""
-    if distance < 0.1:
-        return "less than 0.1 miles"
-    value = f"{distance:.1f}"
-    return f"{value} mile" if value == "1.0" else f"{value} miles"
-
-
 @register.simple_tag
 def dormant_words() -> str:
     """The words for a service CQC says is not providing care at the moment (one place: the presenter)."""
