@@ -8,8 +8,10 @@ For each scale it loads generated files through the real importers
 realistic sizes, see benchmarks/generate.py), then times full page requests
 through Django's test client: name, misspelt name, town, street, code, full
 postcode, partial postcode, and a bare view that does nothing (the floor,
-measured in the same run). Prints the median and 95th percentile of the
-whole request, and the median time spent in SQL and in Python, in ms.
+measured in the same run). Each kind is 20 different searches taken in turn
+(names and codes of services spread over the table, towns big and small).
+Prints the median and 95th percentile of the whole request, and the median
+time spent in SQL and in Python, in ms.
 """
 
 from __future__ import annotations
@@ -91,8 +93,13 @@ def analyze() -> None:
         cursor.execute("RESET statement_timeout")
 
 
-def timings(client, url: str, repeat: int) -> tuple[float, float, float]:
-    """(median, p95, median SQL) of `repeat` requests, in milliseconds."""
+def timings(client, urls: list[str], repeat: int) -> tuple[float, float, float]:
+    """(median, p95, median SQL) of `repeat` requests, in milliseconds, taking `urls` in turn.
+
+    Different searches of one kind, not one search again and again: the
+    figures then include big towns and small, short names and long, and no
+    cache of one query's answer can flatter them.
+    """
     from django.db import connection
 
     sql_times: list[float] = []
@@ -104,10 +111,12 @@ def timings(client, url: str, repeat: int) -> tuple[float, float, float]:
         finally:
             sql_times.append((time.perf_counter() - started) * 1000)
 
-    client.get(url)  # warm up
+    for url in urls:
+        client.get(url)  # warm up: the first request of a process, and a first look at each row
     samples, sql_per_request = [], []
     with connection.execute_wrapper(timed):
-        for _ in range(repeat):
+        for n in range(repeat):
+            url = urls[n % len(urls)]
             sql_times.clear()
             started = time.perf_counter()
             response = client.get(url)
@@ -128,10 +137,47 @@ def one_typo(name: str) -> str:
     return " ".join(words)
 
 
+SAMPLES = 20  # different searches of each kind
+
+
+def searches(services: int) -> dict[str, list[str]]:
+    """{label: search addresses}: SAMPLES real-looking searches of each kind, from rows spread over the table."""
+    from benchmarks.generate import COMMON_STREETS, places
+    from providers.models import Location
+
+    with_codes = Location.objects.exclude(postcode="").exclude(ods_code="").order_by("pk")
+    step = with_codes.count() // SAMPLES
+    rows = [with_codes[step * n + step // 2] for n in range(SAMPLES)]
+    towns = [place[0] for place in places(services)]
+    # Towns of every size: the biggest city, then places further down the list.
+    town_sample = [towns[0]] + [towns[len(towns) * n // SAMPLES] for n in range(1, SAMPLES)]
+
+    def url(query):
+        return f"/search/?q={quote_plus(query)}"
+
+    return {
+        "bare Django view (floor)": ["/bare/"],
+        f"name (e.g. '{rows[0].name}')": [url(row.name) for row in rows],
+        f"misspelt name (e.g. '{one_typo(rows[0].name)}')": [url(one_typo(row.name)) for row in rows],
+        f"town: the biggest ('{towns[0]}')": [url(towns[0])],
+        "town: big and small": [url(town) for town in town_sample],
+        "street (e.g. 'Station Road')": [url(street) for street in COMMON_STREETS] + [
+            url(row.address_line_1.split(" ", 1)[1]) for row in rows[:8]],
+        f"code: CQC ID (e.g. '{rows[0].cqc_location_id}')": [url(row.cqc_location_id) for row in rows],
+        f"code: ODS (e.g. '{rows[0].ods_code}')": [url(row.ods_code) for row in rows],
+        f"full postcode (e.g. '{rows[0].postcode}')": [url(row.postcode) for row in rows],
+        f"partial postcode (e.g. '{rows[0].postcode.split()[0]}')": [url(row.postcode.split()[0]) for row in rows],
+        "name + filters (care homes that meet)": ["/search/?q=oak+lodge&type=care_home&status=meets"],
+        "htmx partial (as you type)": [url(row.name) for row in rows],
+        "hostile: 8 random words": ["/search/?q=" + "+".join(["qzxw", "vbnm", "plok", "ijuh", "ygtf", "rdes",
+                                                                "wsaq", "mnbv"])],
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 10], help="multiples of 30,000 services")
-    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--repeat", type=int, default=60, help="requests of each kind")
     parser.add_argument("--reload", action="store_true", help="load the generated data even if it is already there")
     args = parser.parse_args()
     setup_django()
@@ -139,7 +185,7 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import override_settings
 
-    from providers.models import ImportRun, Location
+    from providers.models import ImportRun
 
     call_command("migrate", verbosity=0)
     for scale in args.scales:
@@ -151,32 +197,17 @@ def main() -> None:
             analyze()
         else:
             load(services)
-        sample = Location.objects.exclude(postcode="").exclude(ods_code="").order_by("pk")[services // 2]
-        queries = {
-            "bare Django view (floor)": "/bare/",
-            f"name: '{sample.name}'": f"/search/?q={quote_plus(sample.name)}",
-            f"misspelt name: '{one_typo(sample.name)}'": f"/search/?q={quote_plus(one_typo(sample.name))}",
-            "town: 'Leeds' (a big city)": "/search/?q=Leeds",
-            f"town: '{sample.town}'": f"/search/?q={quote_plus(sample.town)}",
-            "street: 'Station Road'": "/search/?q=Station+Road",
-            f"code: CQC ID '{sample.cqc_location_id}'": f"/search/?q={sample.cqc_location_id}",
-            f"code: ODS '{sample.ods_code}'": f"/search/?q={sample.ods_code}",
-            f"full postcode: '{sample.postcode}'": f"/search/?q={quote_plus(sample.postcode)}",
-            f"partial postcode: '{sample.postcode.split()[0]}'": f"/search/?q={sample.postcode.split()[0]}",
-            "name + filters (care homes that meet)": "/search/?q=oak+lodge&type=care_home&status=meets",
-            "htmx partial: 'sunny side'": "/search/?q=sunny+side",
-            "hostile: 8 random words": "/search/?q=" + "+".join(["qzxw", "vbnm", "plok", "ijuh", "ygtf", "rdes",
-                                                                  "wsaq", "mnbv"]),
-        }
+        queries = searches(services)
         # The per-client limit on expensive requests is off: this measures the pages, not the limit.
         with override_settings(ROOT_URLCONF="benchmarks.bench_urls", ALLOWED_HOSTS=["*"],
                                HEAVY_REQUESTS_PER_SECOND=1e9, HEAVY_BURST=1e9):
             client = Client()
+            print(f"{os.cpu_count()} CPU cores; {args.repeat} requests of each kind, {SAMPLES} different searches taken in turn")
             print(f"{'request':<52} {'median ms':>9} {'p95 ms':>7} {'SQL ms':>7} {'Python ms':>9}")
-            for label, url in queries.items():
+            for label, urls in queries.items():
                 headers = {"HTTP_HX_REQUEST": "true"} if label.startswith("htmx") else {}
                 client.defaults.update(headers)
-                median, p95, sql = timings(client, url, args.repeat)
+                median, p95, sql = timings(client, urls, args.repeat)
                 client.defaults.pop("HTTP_HX_REQUEST", None)
                 print(f"{label[:52]:<52} {median:>9.1f} {p95:>7.1f} {sql:>7.1f} {median - sql:>9.1f}", flush=True)
 

@@ -171,7 +171,10 @@ def location_records(count: int, seed: int = 1):
             "Location Latitude": f"{lat + rng.uniform(-1, 1) * SERVICE_SPREAD[0]:.6f}",
             "Location Longitude": f"{lon + rng.uniform(-1, 1) * SERVICE_SPREAD[1]:.6f}",
             "Brand ID": "-", "Brand Name": "-", "Provider ID": f"1-{200000000 + provider}",
-            "Provider Name": f"{rng.choice(FIRST)} Care Group {provider} Ltd", "Provider Type/Sector": "Social Care Org",
+            # The same name on each of a provider's rows. Numbered names keep the import's name
+            # suggestions quick (see docs/scaling.md: names of realistic variety make that step slow).
+            "Provider Name": f"{FIRST[provider % len(FIRST)]} Care Group {provider} Ltd",
+            "Provider Type/Sector": "Social Care Org",
             f"Service type - {service_type}": "Y", "Service user band - Older People": "Y",
             "Regulated activity - Personal care": "Y",
         }

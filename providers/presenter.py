@@ -273,3 +273,14 @@ def distance_words(distance: float) -> str:
         return "less than 0.1 miles"
     value = f"{distance:.1f}"
     return f"{value} mile" if value == "1.0" else f"{value} miles"
+
+
+def search_status(*, count: int, query: str = "", place_label: str = "", radius: int | None = None,
+                  page_number: int = 1, pages: int = 1) -> str:
+    """'12 care services found for ‘oak’, page 1 of 2': a search's title, heading and spoken update."""
+    found = {0: "No care services found", 1: "1 care service found"}.get(count, f"{count:,} care services found")
+    if place_label:
+        found += f" within {radius} miles of {place_label}"
+    elif query:
+        found += f" for ‘{query}’"
+    return found + (f", page {page_number} of {pages}" if pages > 1 else "")

@@ -13,9 +13,9 @@ related models through self.model, so models.py can import it freely.
 import datetime as dt
 import math
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import models
-from django.db.models import BooleanField, Case, Count, ExpressionWrapper, F, FloatField, Q, Value, When
+from django.db.models import BooleanField, Case, Count, F, FloatField, Q, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
 from django.utils.text import slugify
 
@@ -23,11 +23,6 @@ from providers import dspt_status
 
 # ts_rank weights for D (provider, brand), C (street), B (place), A (name): see search_keys.
 BY_PART = [0.05, 0.1, 0.3, 1.0]
-# The fields a list of search results shows (see for_result_list).
-RESULT_LIST_FIELDS = (
-    "cqc_location_id", "name", "address_line_1", "address_line_2", "town", "county", "postcode", "category",
-    "dormant", "dspt_organisation__current_assessment__status", "dspt_organisation__current_assessment__year_start",
-)
 
 
 class LocationQuerySet(models.QuerySet):
@@ -58,13 +53,18 @@ class LocationQuerySet(models.QuerySet):
         """Fetch each service's matched DSPT organisation and its current status in one query."""
         return self.select_related("provider", "dspt_organisation", "dspt_organisation__current_assessment")
 
-    def for_result_list(self):
-        """Only what a list of results shows (name, address, type, DSPT status): a narrower, quicker query.
+    def with_current_result(self):
+        """Annotate `dspt_status` and `dspt_year`: each service's current DSPT assessment (None if it has none).
 
-        Reading any other field of these rows costs a query each; the query
-        count tests catch a template that starts to.
+        Scalar subqueries rather than joins: when the rows are sorted and cut
+        to a page, PostgreSQL works them out for that page's rows only.
         """
-        return self.select_related("dspt_organisation__current_assessment").only(*RESULT_LIST_FIELDS)
+        organisation = self.model._meta.get_field("dspt_organisation").related_model
+        assessment = organisation._meta.get_field("current_assessment").related_model
+        lookup = (f'(SELECT a.{{}} FROM "{organisation._meta.db_table}" o JOIN "{assessment._meta.db_table}" a '
+                  f'ON a.id = o.current_assessment_id WHERE o.id = "{self.model._meta.db_table}"."dspt_organisation_id")')
+        return self.annotate(dspt_status=_sql(lookup.format("status"), output_field=models.CharField()),
+                             dspt_year=_sql(lookup.format("year_start"), output_field=models.IntegerField()))
 
     def with_plain_status(self, code: str | None, today: dt.date):
         """Only services whose plain-English result (see dspt_status) is `code` on `today`."""
@@ -137,56 +137,51 @@ class LocationQuerySet(models.QuerySet):
         query names; those matching every word as typed and whole (so "Lincoln"
         is not beaten by "Lincolnshire"); those with every word in their own
         name (so a service's own name beats its provider's); then by rank.
+
+        Written as SQL fragments: built from Django's search expressions the
+        same query took about 2 ms to assemble and compile on every search,
+        longer than PostgreSQL takes to run it (docs/adr/0016-search-speed.md).
         """
-        words = SearchQuery(plan.tsquery, search_type="raw", config="simple")
-        rare = SearchQuery(plan.index_query, search_type="raw", config="simple")
-        in_name = SearchQuery(plan.in_name, search_type="raw", config="simple")
-        whole = SearchQuery(plan.whole_words, search_type="raw", config="simple")
-        in_place = Q(search_town=plan.place_key) | Q(search_area=plan.place_key)
-        found = self.filter(search_words=rare)
+        table = self.model._meta.db_table
+        words = f'"{table}"."search_words"'  # qualified: the DSPT filters join tables that have columns of the same names
+        query = "to_tsquery('simple', %s)"
+        found = self.filter(_sql(f"{words} @@ {query}", plan.index_query))
         if plan.index_query != plan.tsquery:
-            # Every word, checked on the rows the rare words found (NotIndexed keeps the index out of it).
-            found = found.annotate(all_words=NotIndexed(F("search_words"))).filter(all_words=words)
-        return (
-            found
-            .annotate(
-                named=ExpressionWrapper(Q(search_name=plan.key), output_field=BooleanField()),
-                in_place=ExpressionWrapper(in_place, output_field=BooleanField()),
-                whole=ExpressionWrapper(Q(search_words=whole), output_field=BooleanField()),
-                all_in_name=ExpressionWrapper(Q(search_words=in_name), output_field=BooleanField()),
-                rank=SearchRank(F("search_words"), words, weights=BY_PART),
-            )
-            .order_by("dormant", "-named", "-in_place", "-whole", "-all_in_name", "-rank", Length("name"), "name", "pk")
+            # Every word, checked on the rows the rare words found ("|| ''" keeps the index out of it).
+            found = found.filter(_sql(f"({words} || ''::tsvector) @@ {query}", plan.tsquery))
+        return found.order_by(
+            "dormant",
+            _sql(f'"{table}"."search_name" = %s', plan.key).desc(),
+            _sql(f'("{table}"."search_town" = %s OR "{table}"."search_area" = %s)', plan.place_key,
+                 plan.place_key).desc(),
+            _sql(f"{words} @@ {query}", plan.whole_words).desc(),
+            _sql(f"{words} @@ {query}", plan.in_name).desc(),
+            _sql(f"ts_rank(%s::real[], {words}, {query})", BY_PART, plan.tsquery, output_field=FloatField()).desc(),
+            Length("name"), "name", "pk",
         )
 
     def near(self, latitude: float, longitude: float, *, miles: float = 50):
         """Services with coordinates within `miles`, nearest first, with `distance` in miles."""
-        # A box first (uses the coordinates index), then the exact distance.
+        # A box first (uses the coordinates index), then the exact distance (dspt_miles, migration 0016).
         lat_span = miles / 69.0
         lon_span = miles / (69.0 * max(0.1, math.cos(math.radians(latitude))))
+        table = self.model._meta.db_table
+        distance = _sql(f'dspt_miles(%s, %s, "{table}"."latitude", "{table}"."longitude")', latitude, longitude,
+                        output_field=FloatField())
         return (
             self.filter(
                 latitude__range=(latitude - lat_span, latitude + lat_span),
                 longitude__range=(longitude - lon_span, longitude + lon_span),
             )
-            .annotate(distance=Miles(Value(latitude), Value(longitude), F("latitude"), F("longitude")))
+            .annotate(distance=distance)
             .filter(distance__lte=miles)
             .order_by("dormant", "distance", "name", "pk")
         )
 
 
-class Miles(models.Func):
-    """dspt_miles(lat1, lon1, lat2, lon2): miles between two points (SQL function, migration 0016)."""
-
-    function = "dspt_miles"
-    output_field = FloatField()
-
-
-class NotIndexed(models.Func):
-    """The same tsvector, as an expression the word index cannot answer: PostgreSQL checks it row by row."""
-
-    template = "(%(expressions)s || ''::tsvector)"
-    output_field = SearchVectorField()
+def _sql(sql: str, *params, output_field=None) -> RawSQL:
+    """A condition (or with `output_field`, a value) written in SQL, with its parameters."""
+    return RawSQL(sql, params, output_field=output_field or BooleanField())
 
 
 def _condition(rule: dspt_status.StatusFilter) -> Q:

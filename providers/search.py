@@ -26,7 +26,7 @@ from django.db import connection
 from django.db.models import BooleanField, Count, F, Func, Q, QuerySet, Window
 from django.urls import reverse
 
-from providers.dspt_status import PlainStatus
+from providers.dspt_status import PlainStatus, plain_status
 from providers.models import Location, Provider, SearchWord
 from providers.postcode_lookup import Place, locate
 from providers.postcodes import parse_partial_postcode
@@ -51,6 +51,8 @@ RARE_WORD_SERVICES = 500
 COMMON = 10**9  # the count given to a prefix or a split, which may match many services
 # Search keys a results page never shows (the word vector is the largest column of a service).
 SEARCH_KEYS = ("search_words", "search_name", "search_town", "search_area")
+# What a card in a list of results shows of a service (with its DSPT result; see ResultCardPaginator).
+CARD_FIELDS = ("name", "address_line_1", "address_line_2", "town", "county", "postcode", "category", "dormant")
 CQC_ID = re.compile(r"^1-\d{4,15}$")
 ODS_CODE = re.compile(r"^[A-Z0-9]{3,10}(-[A-Z0-9]{1,10})?$")
 
@@ -118,22 +120,31 @@ def nearest(services: QuerySet, place: Place) -> tuple[QuerySet, int]:
 
 
 class IdsFirstPaginator(Paginator):
-    """Pages of a search: the page's IDs and the total in one query on the care service table, then those rows.
+    """Pages of a search for the API: the page's IDs and the total in one query, then those rows in full.
 
     Ranking hundreds of matches is cheap on one table (about 1 ms for a big
     city); joining every match to its provider and DSPT record before
     sorting is not (about 12 ms). So one query returns the page's IDs, in
     order, with the number of matches (a window count) and any distance;
-    a second, plain query fetches those rows with their joins: `rows`, by
-    default every field and its DSPT record (the API shows them all);
-    pages of results pass Location.objects.for_result_list().
+    a second, plain query fetches those rows with every field and their
+    DSPT record, as the API shows them all.
     """
 
-    def __init__(self, object_list, per_page, *, rows: QuerySet | None = None):
-        super().__init__(object_list, per_page)
-        self.rows = rows if rows is not None else Location.objects.with_dspt_status().defer(*SEARCH_KEYS)
-
     def page(self, number):
+        found, number = self.page_of(number, "pk")
+        rows = Location.objects.with_dspt_status().defer(*SEARCH_KEYS).in_bulk([row["pk"] for row in found])
+        services = []
+        for row in found:
+            services.append(rows[row["pk"]])
+            services[-1].distance = row.get("distance")
+        return self._get_page(services, number, self)
+
+    def page_of(self, number, *fields) -> tuple[list[dict], int]:
+        """One page of matches as dicts of `fields` and any distance, in order, with the page number.
+
+        Also sets the total (a window count in the same query): no rows on
+        the first page means no matches; past it, the total needs its own count.
+        """
         try:
             wanted = max(1, int(number))
         except (TypeError, ValueError):
@@ -141,22 +152,14 @@ class IdsFirstPaginator(Paginator):
         extra = [name for name in ("distance",) if name in self.object_list.query.annotations]
         bottom = (wanted - 1) * self.per_page
         found = list(self.object_list.annotate(matches=Window(Count("pk")))
-                     .values_list("pk", "matches", *extra)[bottom:bottom + self.per_page])
-        # No rows on the first page means no matches; past it, the total needs its own count.
-        self.__dict__["count"] = found[0][1] if found else (0 if wanted == 1 else self.object_list.count())
-        number = self.validate_number(number)  # raises for a page past the end, now the count is known
-        rows = self.rows.in_bulk([pk for pk, *_ in found])
-        services = []
-        for pk, _, *values in found:
-            services.append(rows[pk])
-            for name, value in zip(extra, values):
-                setattr(rows[pk], name, value)
-        return self._get_page(services, number, self)
+                     .values(*fields, "matches", *extra)[bottom:bottom + self.per_page])
+        self.__dict__["count"] = found[0]["matches"] if found else (0 if wanted == 1 else self.object_list.count())
+        return found, self.validate_number(number)  # raises for a page past the end, now the count is known
 
 
 @dataclass(frozen=True, slots=True)
 class ResultCard:
-    """One care service in a list of search results: only what the list shows, worked out once."""
+    """One care service in a list of search results: only what the list shows."""
 
     url: str
     name: str
@@ -166,24 +169,34 @@ class ResultCard:
     dormant: bool
 
 
-def result_cards(page, *, today: dt.date, url_name: str = "service") -> list[ResultCard]:
-    """A page of services (rows of Location.objects.for_result_list()) as cards linking to `url_name`.
+class ResultCardPaginator(IdsFirstPaginator):
+    """Pages of a search for the search pages: ResultCards, made from one query.
 
-    Filling the cards here rather than in the template is about three times
-    quicker (a page shows twenty), and keeps the template plain.
+    The query returns only the fields a card shows, for the page's rows; each
+    row's DSPT result is a subquery PostgreSQL works out after sorting and
+    cutting the page, so for twenty rows, not for every match.
+    `url_name` is the page each card links to.
     """
-    cards = []
-    for location in page:
-        distance = getattr(location, "distance", None)
-        cards.append(ResultCard(
-            url=reverse(url_name, args=[location.cqc_location_id]),
-            name=location.display_name,
-            address=", ".join(location.address_lines),
-            kind=location.get_category_display() + (f" · {distance_words(distance)} away" if distance is not None else ""),
-            status=location.dspt_status(today),
-            dormant=location.dormant,
-        ))
-    return cards
+
+    def __init__(self, object_list, per_page, *, today: dt.date, url_name: str = "service"):
+        super().__init__(object_list.with_current_result(), per_page)
+        self.today, self.url_name = today, url_name
+
+    def page(self, number):
+        found, number = self.page_of(number, "cqc_location_id", *CARD_FIELDS, "dspt_status", "dspt_year")
+        return self._get_page([self.card(row) for row in found], number, self)
+
+    def card(self, row: dict) -> ResultCard:
+        service = Location(**{name: row[name] for name in CARD_FIELDS})
+        distance = row.get("distance")
+        return ResultCard(
+            url=reverse(self.url_name, args=[row["cqc_location_id"]]),
+            name=service.display_name,
+            address=", ".join(service.address_lines),
+            kind=service.get_category_display() + (f" · {distance_words(distance)} away" if distance is not None else ""),
+            status=plain_status(status=row["dspt_status"], year_start=row["dspt_year"], today=self.today),
+            dormant=service.dormant,
+        )
 
 
 # --- Codes ------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from providers import badges, dashboard, exports, freshness, presenter, privacy_
 from providers.dspt_status import ALL_STATUSES
 from providers.forms import AreaFilterForm, PrivacySummaryForm, ProblemReportForm, SearchForm
 from providers.models import DsptOrganisation, ImportRun, Location
-from providers.search import PAGE_SIZE, SEARCH_RADII_MILES, IdsFirstPaginator, find_services, result_cards
+from providers.search import PAGE_SIZE, SEARCH_RADII_MILES, ResultCardPaginator, find_services
 from providers.services import problem_reports
 
 
@@ -108,9 +108,11 @@ def _search_context(request, *, follow_codes: bool = False, service_url: str = "
         )
         if follow_codes and result.exact_location_id:
             return context
-        page = IdsFirstPaginator(result.services, PAGE_SIZE, rows=Location.objects.for_result_list()
-                                 ).get_page(request.GET.get("page"))
-        context.update(page=page, cards=result_cards(page, today=today, url_name=service_url))
+        page = ResultCardPaginator(result.services, PAGE_SIZE, today=today, url_name=service_url
+                                   ).get_page(request.GET.get("page"))
+        context.update(page=page, status_line=presenter.search_status(
+            count=page.paginator.count, query=query, place_label=result.place.label if result.place else "",
+            radius=result.radius, page_number=page.number, pages=page.paginator.num_pages))
     context["filters_on"] = bool(form.is_bound and form.is_valid() and
                                  (form.cleaned_data["type"] or form.cleaned_data["status"]))
     context["querystring_without_page"] = _querystring_without_page(request)

@@ -39,3 +39,17 @@ def test_list_pages_do_not_grow_with_results(client, url, params):
 
 def test_service_page_query_count(client, sample_loaded):
     assert queries_for(client, reverse("service", args=["1-545611283"])) <= 6
+
+
+@pytest.mark.parametrize("query, most", [
+    ("sunny side", 2),  # the words we know, then the page of results with its count and DSPT results
+    ("sunny sdie", 3),  # and the known words one edit from "sdie"
+    ("L8 1AA", 4),  # the postcode, the radius that fills a page, then the page
+    ("L8", 5),  # the district's middle; an ODS code is tried first ("RH8" is one, and a postcode district too)
+    ("1-545611283", 1),  # the code, and the page it redirects to is not fetched here
+])
+def test_a_search_asks_the_database_only_a_few_times(client, sample_loaded, query, most):
+    freshness.data_dates()  # read once a minute, not by each search: counted by the test above
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/search/", {"q": query}).status_code in (200, 302)
+    assert len(captured) <= most, "\n".join(q["sql"][:150] for q in captured)

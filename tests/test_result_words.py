@@ -149,3 +149,14 @@ def test_the_home_page_counts_services_with_a_current_check_in_england(client):
     LocationFactory(ods_code="")
     html = client.get(reverse("home")).content.decode()
     assert "2 of 4 care services</strong> in England have a current check." in html
+
+
+def test_a_search_says_how_many_it_found_and_where():
+    from providers.presenter import search_status
+
+    assert search_status(count=0, query="oak") == "No care services found for ‘oak’"
+    assert search_status(count=1, query="oak") == "1 care service found for ‘oak’"
+    assert search_status(count=2345, query="leeds", page_number=2, pages=118) == \
+        "2,345 care services found for ‘leeds’, page 2 of 118"
+    assert search_status(count=20, query="L8", place_label="the middle of L8", radius=3) == \
+        "20 care services found within 3 miles of the middle of L8"
