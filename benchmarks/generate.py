@@ -171,9 +171,11 @@ def location_records(count: int, seed: int = 1):
             "Location Latitude": f"{lat + rng.uniform(-1, 1) * SERVICE_SPREAD[0]:.6f}",
             "Location Longitude": f"{lon + rng.uniform(-1, 1) * SERVICE_SPREAD[1]:.6f}",
             "Brand ID": "-", "Brand Name": "-", "Provider ID": f"1-{200000000 + provider}",
-            # The same name on each of a provider's rows. Numbered names keep the import's name
-            # suggestions quick (see docs/scaling.md: names of realistic variety make that step slow).
-            "Provider Name": f"{FIRST[provider % len(FIRST)]} Care Group {provider} Ltd",
+            # The same name on each of a provider's rows, with no number in it: numbers in both
+            # providers' and DSPT organisations' names would make every name look like every other to
+            # the import's name suggestions (trigrams), which then take hours (see docs/scaling.md).
+            "Provider Name": (f"{FIRST[provider % len(FIRST)]} {TOWN_STARTS[provider // 50 % len(TOWN_STARTS)]}"
+                              f"{TOWN_ENDS[provider // 2000 % len(TOWN_ENDS)]} Care Ltd"),
             "Provider Type/Sector": "Social Care Org",
             f"Service type - {service_type}": "Y", "Service user band - Older People": "Y",
             "Regulated activity - Personal care": "Y",
