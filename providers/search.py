@@ -50,7 +50,7 @@ LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789"
 RARE_WORD_SERVICES = 500
 # The next rarest word is looked up too when it is used by at most this many times as many services.
 SECOND_WORD_RATIO = 10
-COMMON = 10**9  # the count given to a prefix or a split, which may match many services
+COMMON = 10**9  # the count given to a prefix of no known word, which may match very many services
 # Search keys a results page never shows (the word vector is the largest column of a service).
 SEARCH_KEYS = ("search_words", "search_name", "search_town", "search_area")
 # What a card in a list of results shows of a service (with its DSPT result; see ResultCardPaginator).
@@ -281,17 +281,26 @@ def plan_words(query: str) -> WordPlan | None:
         slots.append(_slot(options, prefix=prefix, split=split))
         in_name.append(_slot(options, prefix=prefix, split=split, weight="A"))
         chosen.append(options[0])
-        # How many services the slot may match: a prefix or a split may match many more than its words.
-        # A prefix of a word we know ("road" in "station road") matches that word's services and a few more;
-        # any other prefix or a split may match many more than its words.
-        known_prefix = prefix and word in known.counts and not split
-        uses.append(COMMON if (prefix and not known_prefix) or split else sum(counts.get(option, 0) for option in options))
+        uses.append(_slot_uses(word, options, prefix=prefix, known=known, counts=counts))
     _join_pairs(words, known, slots, uses=uses)
     _join_pairs(words, known, in_name, weight="A")
     return WordPlan(tsquery=" & ".join(slots), index_query=" & ".join(_index_slots(slots, uses)),
                     in_name=" & ".join(in_name),
                     whole_words=" & ".join(words), key=" ".join(words), place_key=" ".join(chosen),
                     did_you_mean=" ".join(chosen) if chosen != words else "")
+
+
+def _slot_uses(word: str, options: list[str], *, prefix: bool, known: KnownWords, counts: dict[str, int]) -> int:
+    """About how many services one typed word's slot may match, to choose which slots the index looks up.
+
+    A word's options: the services using them. A known word typed as a
+    prefix ("road" in "station road"): that word's, and a few more. A word
+    that is also two known words ("oaking": "oak ing"): its own and at most
+    the rarer half's. A prefix of no known word: it may match very many.
+    """
+    if prefix and word not in known.counts:
+        return COMMON
+    return sum(counts.get(option, 0) for option in options) + known.split_uses.get(word, 0)
 
 
 def _index_slots(slots: list[str], uses: list[int]) -> list[str]:
@@ -317,10 +326,13 @@ def _slot(options: list[str], *, prefix: bool, split: tuple[str, str] | None, we
 
     weight "A" matches the word only in a service's own name (see search_keys).
     """
-    label = ":*" + weight if prefix else (":" + weight if weight else "")
+    whole = ":" + weight if weight else ""
+    label = ":*" + weight if prefix else whole
     terms = [option + label for option in options]
     if split:
-        terms.append(f"({split[0]}{label} <-> {split[1]}{label})")
+        # Only the end of a word can be still being typed: "eastminster" is "east" then "minster..."
+        # (as a prefix, "east" would also look up every word that starts with it).
+        terms.append(f"({split[0]}{whole} <-> {split[1]}{label})")
     return terms[0] if len(terms) == 1 else "(" + " | ".join(terms) + ")"
 
 
@@ -349,6 +361,7 @@ class KnownWords:
 
     counts: dict[str, int]  # typed words and joined pairs it holds -> how many services use each
     splits: dict[str, tuple[str, str]]  # a typed word that is two known words run together -> the two
+    split_uses: dict[str, int]  # such a word -> how many services use the rarer of the two
     last_is_prefix: bool  # a known word starts with the last typed word (it may be still being typed)
 
 
@@ -369,7 +382,9 @@ def _known_words(words: list[str]) -> KnownWords:
         if first in found and second in found:
             known_splits.setdefault(word, (first, second))
     return KnownWords(counts={word: found[word] for word in set(words) | set(joins) if word in found},
-                      splits=known_splits, last_is_prefix=any(not word for word, _ in rows))
+                      splits=known_splits,
+                      split_uses={word: min(found[half] for half in pair) for word, pair in known_splits.items()},
+                      last_is_prefix=any(not word for word, _ in rows))
 
 
 def _corrections(words: list[str]) -> tuple[dict[str, list[str]], dict[str, int]]:
