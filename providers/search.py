@@ -105,16 +105,15 @@ def bounded_query(query: str) -> tuple[str, bool]:
 def nearest(services: QuerySet, place: Place) -> tuple[QuerySet, int]:
     """Services near `place`, within the smallest radius that fills a page of results.
 
-    One query finds how far away the page's last service would be, looking
-    no further than the second-widest radius; the radius is the smallest
-    that reaches it, or the widest when that one does not fill a page.
+    For each radius but the widest, one query asks whether a page's worth of
+    services lies within it (is there a 20th nearest?): in a city the first,
+    smallest circle answers, and a small circle holds few rows to measure.
     """
-    below_widest = services.near(place.latitude, place.longitude, miles=SEARCH_RADII_MILES[-2])
-    last_on_page = below_widest.order_by("distance").values_list("distance", flat=True)[PAGE_SIZE - 1:PAGE_SIZE]
-    reach = next(iter(last_on_page), None)
-    miles = next((miles for miles in SEARCH_RADII_MILES if reach is not None and reach <= miles),
-                 SEARCH_RADII_MILES[-1])
-    return services.near(place.latitude, place.longitude, miles=miles), miles
+    for miles in SEARCH_RADII_MILES[:-1]:
+        within = services.near(place.latitude, place.longitude, miles=miles)
+        if within.order_by("distance").values_list("distance", flat=True)[PAGE_SIZE - 1:PAGE_SIZE]:
+            return within, miles
+    return services.near(place.latitude, place.longitude, miles=SEARCH_RADII_MILES[-1]), SEARCH_RADII_MILES[-1]
 
 
 class SearchPaginator(Paginator):
