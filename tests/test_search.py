@@ -221,3 +221,40 @@ def test_a_code_goes_straight_to_the_service_in_easy_read_too(client, sample_loa
     # Typed as you go (htmx), the code lists its service instead of leaving the page.
     partial = client.get(reverse("search"), {"q": "VLLWV"}, HTTP_HX_REQUEST="true")
     assert partial.status_code == 200 and "Sunny Side Care Home" in partial.content.decode()
+
+
+def test_a_postcode_search_widens_to_10_miles_when_3_do_not_fill_a_page(client, db):
+    LocationFactory(name="Near Home", postcode="L8 1AA", latitude=53.39, longitude=-2.95)
+    for n in range(20):  # about 6 miles north
+        LocationFactory(name=f"Town Home {n}", postcode="L20 1AA", latitude=53.477 + n * 0.0001, longitude=-2.95)
+    LocationFactory(name="Far Home", postcode="PR1 1AA", latitude=53.39 + 15 / 69, longitude=-2.95)
+    html = client.get(reverse("search"), {"q": "L8 1AA"}).content.decode()
+    assert "21 care services found within 10 miles of L8 1AA" in html
+    assert "Far Home" not in html
+
+
+def word_list(**services):
+    from providers.models import SearchWord
+
+    SearchWord.objects.bulk_create(SearchWord(word=word, services=n) for word, n in services.items())
+
+
+def test_the_index_looks_up_a_second_word_only_when_it_is_not_far_commoner(db):
+    from providers.search import plan_words
+
+    word_list(station=100, road=20000, rose=300, court=600)
+    station_road = plan_words("Station Road")
+    assert station_road.index_query == "station"  # "road" is checked on the rows "station" finds
+    assert station_road.tsquery == "station & road:*"
+    assert plan_words("rose court").index_query == "rose & court:*"
+
+
+def test_a_word_that_is_two_known_words_counts_as_its_rarer_half(db):
+    from providers.search import plan_words
+
+    word_list(lower=90000, oaking=20, oak=500, ing=30, east=2000, minster=50, eastminster=10)
+    plan = plan_words("Lower Oaking")
+    # Rare ("oaking", or "oak" then "ing"): the index looks it up, not the common "lower".
+    assert plan.index_query == "(oaking:* | (oak <-> ing:*))"
+    # Only the end of the last word can be still being typed: "east" is whole.
+    assert plan_words("eastminster").tsquery == "(eastminster:* | (east <-> minster:*))"
