@@ -31,6 +31,7 @@ from providers.models import (
 )
 from providers.services import matching, refresh, runs, tabular, uploads
 from providers.services.problems import FileProblem
+from providers.services.search_words import add_words_of
 
 # DSPT primary sectors of adult social care (the DSPT data also holds GPs, pharmacies, trusts...).
 SOCIAL_CARE_SECTORS = r"(care home|domiciliary|supported living|shared lives|social care|home ?care|care at home)"
@@ -50,6 +51,11 @@ class LocationAdmin(admin.ModelAdmin):
     list_filter = ["category", "dspt_match", "region", ("deregistered_on", admin.EmptyFieldListFilter)]
     search_fields = ["name", "cqc_location_id", "ods_code", "postcode"]
     raw_id_fields = ["provider", "dspt_organisation"]
+
+    def save_model(self, request, obj, form, change):
+        """Save, and add any new words of the service to the list search relies on."""
+        super().save_model(request, obj, form, change)
+        add_words_of(location_id=obj.pk)
 
 
 class DsptAssessmentInline(admin.TabularInline):

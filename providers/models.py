@@ -408,7 +408,8 @@ class SearchWord(models.Model):
     """Every word in a registered care service's name, place, street or provider, and how many services use it.
 
     The search corrects a typed word against this list (providers/search.py).
-    Rebuilt after each CQC import (providers/services/search_words.py).
+    Rebuilt after each CQC import, added to when a service is edited in the admin
+    (providers/services/search_words.py).
     """
 
     word = models.TextField(primary_key=True)

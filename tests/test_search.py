@@ -291,3 +291,27 @@ def test_a_word_that_is_two_known_words_counts_as_its_rarer_half(db):
     # Only the end of the last word can be still being typed: "east" is whole.
     word_list(eastminsters=3)
     assert plan_words("eastminster").tsquery == "(eastminster:* | (east <-> minster:*))"
+
+
+def test_a_service_edited_in_the_admin_adds_its_new_words_to_the_list(admin_client, rf, admin_user):
+    from django.contrib import admin as django_admin
+
+    from providers.models import SearchWord
+    from providers.search import find_services
+    from providers.services.search_words import rebuild_search_words
+
+    home = LocationFactory(name="Maple Home", address_line_1="4 Manor Road")
+    LocationFactory(name="Oak Home", address_line_1="9 Manor Road")
+    rebuild_search_words()
+    request = rf.get("/")
+    request.user = admin_user
+    form = django_admin.site._registry[Location].get_form(request, home)(instance=home)
+    data = {name: form[name].value() for name in form.fields}
+    data = {name: "" if value is None else value for name, value in data.items()}
+    data["address_line_1"] = "4 Manor Roadside"
+    response = admin_client.post(reverse("admin:providers_location_change", args=[home.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert SearchWord.objects.filter(word="roadside").exists()
+    # "road" now begins a longer word, so the search still finds the edited service.
+    found = find_services(query="manor road", today=dt.date(2026, 6, 1)).services
+    assert sorted(service.name for service in found) == ["Maple Home", "Oak Home"]
