@@ -174,6 +174,20 @@ def searches(services: int) -> dict[str, list[str]]:
     }
 
 
+def python_loop_ms() -> float:
+    """The best of 3 timings of one fixed pure-Python loop: how fast this machine is just now.
+
+    Shared machines vary by a third or more from one hour to the next; the
+    same figure beside two runs says whether the code or the machine changed.
+    """
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        sum(n * n for n in range(2_000_000))
+        best = min(best, time.perf_counter() - start)
+    return best * 1000
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 10], help="multiples of 30,000 services")
@@ -203,6 +217,7 @@ def main() -> None:
                                HEAVY_REQUESTS_PER_SECOND=1e9, HEAVY_BURST=1e9):
             client = Client()
             print(f"{os.cpu_count()} CPU cores; {args.repeat} requests of each kind, {SAMPLES} different searches taken in turn")
+            print(f"this machine's speed: a fixed Python loop took {python_loop_ms():.0f} ms (compare runs by it)")
             print(f"{'request':<52} {'median ms':>9} {'p95 ms':>7} {'SQL ms':>7} {'Python ms':>9}")
             for label, urls in queries.items():
                 headers = {"HTTP_HX_REQUEST": "true"} if label.startswith("htmx") else {}

