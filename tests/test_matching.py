@@ -164,7 +164,7 @@ def test_close_names_wait_for_review_and_a_rejection_is_remembered(sample_loaded
     assert location.dspt_match == ""
 
 
-def test_accepting_a_close_name_sets_the_providers_code_and_survives_a_cqc_reimport(sample_loaded):
+def test_accepting_a_close_name_sets_the_providers_code_and_survives_a_cqc_reimport(sample_loaded, monkeypatch):
     organisation_with_status(ods_code="AM1S")
     DsptOrganisation.objects.filter(ods_code="AM1S").update(name="SMITH & DAUGHTERS HOMECARE LTD")
     matching.rematch_locations()
@@ -172,7 +172,13 @@ def test_accepting_a_close_name_sets_the_providers_code_and_survives_a_cqc_reimp
     assert harbour.dspt_match == ""
     candidate = NameMatchCandidate.objects.get(organisation__ods_code="AM1S")
     assert candidate.provider == harbour.provider
+    others = NameMatchCandidate.objects.exclude(pk=candidate.pk).filter(decision="pending")
+    others_before = set(others.values_list("pk", flat=True))
+    # Only this provider's services can change: the other suggestions are not worked out again.
+    monkeypatch.setattr(matching, "suggest_name_candidates", lambda: pytest.fail("suggestions worked out again"))
     matching.accept_candidate(candidate=candidate, user="admin")
+    monkeypatch.undo()  # an import works them all out again
+    assert set(others.values_list("pk", flat=True)) == others_before
     harbour.refresh_from_db()
     assert (harbour.dspt_match, harbour.dspt_organisation.ods_code) == ("provider", "AM1S")
     assert harbour.provider.ods_code == "AM1S"

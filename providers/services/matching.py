@@ -85,16 +85,18 @@ _LADDER = f"""
       AND (l.dspt_organisation_id IS DISTINCT FROM ladder.organisation_id OR l.dspt_match <> ladder.how)"""
 
 
-def rematch_locations() -> int:
+def rematch_locations(*, suggest: bool = True) -> int:
     """Re-link every care service to its DSPT organisation by the ladder. Returns how many changed.
 
     One set-based UPDATE, run after every CQC, DSPT or ODS import and after an
-    admin decides on a name match. Then refreshes the names to review.
+    admin accepts a name match. Then, with `suggest`, refreshes the names to
+    review (see suggest_name_candidates for its cost).
     """
     with connection.cursor() as cursor:
         cursor.execute(_LADDER)
         changed = cursor.rowcount
-    suggest_name_candidates()
+    if suggest:
+        suggest_name_candidates()
     return changed
 
 
@@ -104,6 +106,10 @@ def suggest_name_candidates() -> int:
     A pair already decided (accepted or rejected) is never suggested again:
     the unique pair constraint keeps the old decision. Pending suggestions for
     providers that are now matched are dropped.
+
+    Its cost grows with providers times DSPT organisations: about 0.6 s at
+    England scale with generated names, a minute at ten times that
+    (docs/scaling.md, "Known limits"). Imports run it in the background worker.
     """
     with connection.cursor() as cursor:
         cursor.execute(f"""
@@ -133,6 +139,11 @@ def accept_candidate(*, candidate: NameMatchCandidate, user: str) -> int:
     """The admin says the two names are one organisation: the provider takes the DSPT code.
 
     Returns how many care services changed their DSPT record.
+
+    Only this provider's services can change, and its other suggestions are
+    dropped here, so the suggestions for every other provider are not worked
+    out again: that would hold the admin's page for seconds, or a minute at
+    ten times England's services.
     """
     with transaction.atomic():
         use_import_timeout()  # rematching every service may take longer than a web query may
@@ -140,7 +151,7 @@ def accept_candidate(*, candidate: NameMatchCandidate, user: str) -> int:
         Provider.objects.filter(pk=candidate.provider_id).update(ods_code=candidate.organisation.ods_code)
         NameMatchCandidate.objects.filter(provider_id=candidate.provider_id,
                                           decision=NameMatchCandidate.Decision.PENDING).delete()
-        return rematch_locations()
+        return rematch_locations(suggest=False)
 
 
 def reject_candidate(*, candidate: NameMatchCandidate, user: str) -> None:
