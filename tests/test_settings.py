@@ -80,3 +80,22 @@ def test_a_new_embedded_server_gets_a_page_cache_for_the_care_service_table(tmp_
         assert embedded_db.ensure_server(data_dir) == socket_dir  # set already: no second restart
     finally:
         embedded_db.stop_server(data_dir)
+
+
+def test_two_processes_starting_a_new_embedded_server_at_once_both_keep_their_connection(tmp_path):
+    data_dir = tmp_path / "pgdata"
+    code = ("import sys, time, psycopg; from pathlib import Path; from dsptlookup import embedded_db; "
+            "socket = embedded_db.ensure_server(Path(sys.argv[1])); "
+            "conn = psycopg.connect(host=str(socket), user='postgres', dbname='postgres'); "
+            "first = conn.execute('SHOW shared_buffers').fetchone()[0]; time.sleep(1.5); "
+            "print(first, conn.execute('SHOW shared_buffers').fetchone()[0])")
+    try:
+        runs = [subprocess.Popen([sys.executable, "-c", code, str(data_dir)], cwd=settings.BASE_DIR,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        outputs = [run.communicate(timeout=120) for run in runs]
+    finally:
+        embedded_db.stop_server(data_dir)
+    wanted = f"{embedded_db.shared_buffers_mb()}MB"
+    for run, (out, err) in zip(runs, outputs):
+        assert run.returncode == 0, err[-2000:]
+        assert out.split() == [wanted, wanted]  # no restart under a process that had already connected
