@@ -32,7 +32,7 @@ def shared_buffers_mb() -> int:
     PostgreSQL's own default, 128 MB, holds about a third of the care service
     table at 300,000 services; a search for a common street then read most of
     its rows through the operating system and took half as long again
-    (docs/adr/0017-embedded-server-memory.md). A quarter of memory is
+    (docs/adr/0017-whole-last-word-and-server-memory.md). A quarter of memory is
     PostgreSQL's own advice for a server of its own.
     """
     try:
