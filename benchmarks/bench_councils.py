@@ -44,7 +44,7 @@ def main() -> None:
     from django.test import Client
     from django.utils.text import slugify
 
-    from providers.models import Location
+    from providers.register.models import Location
 
     settings.HEAVY_REQUESTS_PER_SECOND = settings.HEAVY_BURST = 1e9  # measure the pages, not the throttle
     settings.ALLOWED_HOSTS = ["testserver"]

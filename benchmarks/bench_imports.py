@@ -39,8 +39,8 @@ def child(task: str, path: Path) -> dict:
     setup_django()
     from django.db import connection
 
-    from providers.services.cqc_import import import_cqc_file
-    from providers.services.dspt_import import import_dspt_file
+    from providers.imports.cqc import import_cqc_file
+    from providers.imports.dspt import import_dspt_file
 
     with connection.cursor() as cursor:
         cursor.execute("SET statement_timeout = 0")  # emptying the tables is not a web request

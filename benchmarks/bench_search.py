@@ -52,9 +52,9 @@ def load(services: int) -> None:
     from django.db import connection
 
     from benchmarks import generate
-    from providers.services.cqc_import import import_cqc_file
-    from providers.services.dspt_import import import_dspt_file
-    from providers.services.postcode_import import import_postcodes_file
+    from providers.imports.cqc import import_cqc_file
+    from providers.imports.dspt import import_dspt_file
+    from providers.imports.postcodes import import_postcodes_file
 
     with connection.cursor() as cursor:
         cursor.execute("SET statement_timeout = 0")  # emptying 300,000 rows takes longer than a web query may
@@ -143,7 +143,7 @@ SAMPLES = 20  # different searches of each kind
 def searches(services: int) -> dict[str, list[str]]:
     """{label: search addresses}: SAMPLES real-looking searches of each kind, from rows spread over the table."""
     from benchmarks.generate import COMMON_STREETS, places
-    from providers.models import Location
+    from providers.register.models import Location
 
     with_codes = Location.objects.exclude(postcode="").exclude(ods_code="").order_by("pk")
     step = with_codes.count() // SAMPLES
@@ -199,7 +199,7 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import override_settings
 
-    from providers.models import ImportRun
+    from providers.imports.models import ImportRun
 
     call_command("migrate", verbosity=0)
     for scale in args.scales:

@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from providers.services import formats  # noqa: E402
+from providers.imports import formats  # noqa: E402
 
 # The largest places, real; the rest are made from English place-name parts.
 CITIES = [

@@ -93,7 +93,7 @@ class HeavyRequestThrottleMiddleware:
     """One client cannot keep the site busy with expensive requests.
 
     Expensive requests are area pages (and their CSV) and searches with a
-    long query. Each client address (providers.login_limits.client_address,
+    long query. Each client address (dsptlookup.login_limits.client_address,
     which honours TRUSTED_PROXY_COUNT) gets HEAVY_REQUESTS_PER_SECOND of them
     in each app process, with bursts of HEAVY_BURST. A request over the rate
     waits its turn (up to HEAVY_MAX_WAIT_SECONDS: the thread sleeps, using
@@ -110,7 +110,7 @@ class HeavyRequestThrottleMiddleware:
 
     def __call__(self, request):
         if is_heavy(request):
-            from providers.login_limits import client_address
+            from dsptlookup.login_limits import client_address
 
             wait = self._queue(client_address(request), time.monotonic())
             if wait is None:
@@ -196,7 +196,7 @@ class DatabaseUnavailableMiddleware:
             response["Access-Control-Allow-Origin"] = "*"
             return response
         if path.endswith(("/badge.svg", "/badge.png", "/badge@2x.png")):
-            from providers import badges
+            from providers.results import badges
 
             badge = badges.outage_badge()
             if path.endswith(".svg"):

@@ -125,7 +125,7 @@ else:
 # A web request's query may run this long before PostgreSQL cancels it (the
 # visitor gets the "try again" page, 503), so one expensive request cannot
 # hold a worker. Imports, rematching and migrations set their own, longer
-# limit inside their transaction (providers/services/importing.py).
+# limit inside their transaction (providers/imports/skeleton.py).
 DATABASE_STATEMENT_TIMEOUT_MS = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "2000"))
 IMPORT_STATEMENT_TIMEOUT_MS = int(os.environ.get("IMPORT_STATEMENT_TIMEOUT_MS", "0"))  # 0: no limit
 # Give up connecting to a database that does not answer after this many seconds.
@@ -151,7 +151,7 @@ CACHES = {
     }
 }
 
-# Admin sign-in (providers/login_limits.py): after this many failed attempts
+# Admin sign-in (dsptlookup/login_limits.py): after this many failed attempts
 # for one username from one address, or this many from one address for any
 # usernames, wait this many seconds before trying again.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
@@ -204,7 +204,7 @@ HEAVY_MAX_WAIT_SECONDS = float(os.environ.get("HEAVY_MAX_WAIT_SECONDS", "2"))
 # admin's upload (dsptlookup/middleware.py). Public forms send a few KB.
 PUBLIC_MAX_BODY_BYTES = int(os.environ.get("PUBLIC_MAX_BODY_BYTES", 64 * 1024))
 # How far a file may make us go before it is rejected as broken or hostile
-# (providers/services/spreadsheets.py; docs/adr/0011-bounded-file-reading.md).
+# (providers/imports/spreadsheets.py; docs/adr/0011-bounded-file-reading.md).
 # The defaults are far above any real CQC, DSPT, ODS or postcode file.
 IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_MAX_UNPACKED_BYTES", 1_000_000_000))  # per zip part
 IMPORT_MAX_PACKING_RATIO = int(os.environ.get("IMPORT_MAX_PACKING_RATIO", 200))  # unpacked / packed size

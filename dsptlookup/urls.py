@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from providers import api, api_docs
-from providers.login_limits import RateLimitedAdminLoginForm
+from dsptlookup.login_limits import RateLimitedAdminLoginForm
+from providers.councils import api, api_docs
 
 admin.site.site_header = "DSPT Lookup administration"
 admin.site.site_title = "DSPT Lookup admin"

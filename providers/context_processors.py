@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils import timezone
 
-from providers import freshness
+from providers.imports import freshness
 
 
 def service(request):

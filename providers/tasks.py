@@ -1,7 +1,7 @@
 """Work done in the background by the worker (`manage.py run_worker`), from a queue kept in PostgreSQL.
 
 The queue is procrastinate's (docs/adr/0014-background-imports.md). Each task
-is a thin wrapper: the work itself is a plain function in providers/services,
+is a thin wrapper: the work itself is a plain function in providers/imports and the other domains,
 which the command line and the tests call too. Imports take turns through a
 database lock (runs.one_import_at_a_time), whichever way they were started.
 """
@@ -13,8 +13,8 @@ import logging
 from django.conf import settings
 from procrastinate.contrib.django import app
 
-from providers.models import ImportRun
-from providers.services import refresh, runs, uploads
+from providers.imports import refresh, runs, uploads
+from providers.imports.models import ImportRun
 
 logger = logging.getLogger(__name__)
 

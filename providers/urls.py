@@ -1,42 +1,57 @@
+"""Every public address of DSPT Lookup, by domain. The API and the admin are in dsptlookup/urls.py."""
+
 from django.urls import path
 
-from providers import feeds, views
+from providers.councils import feeds
+from providers.councils import views as councils
+from providers.pages import views as pages
+from providers.privacy_summary import views as privacy_summary
+from providers.reports import views as reports
+from providers.search import views as search
+from providers.service_pages import views as service_pages
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("search/", views.search, name="search"),
-    path("services/<str:location_id>/", views.service, name="service"),
-    path("services/<str:location_id>/easy-read/", views.service_easy_read, name="service_easy_read"),
-    path("services/<str:location_id>/badge.svg", views.badge, name="badge"),
-    path("services/<str:location_id>/badge.png", views.badge_png, name="badge_png"),
-    path("services/<str:location_id>/badge@2x.png", views.badge_png, {"scale": 2}, name="badge_png_2x"),
-    path("services/<str:location_id>/qr.svg", views.qr_code, name="qr_code"),
-    path("services/<str:location_id>/feed.atom", feeds.ServiceFeed(), name="service_feed"),
-    path("services/<str:location_id>/poster/", views.poster, name="poster"),
-    path("services/<str:location_id>/poster/easy-read/", views.poster_easy_read, name="poster_easy_read"),
-    path("for-care-services/", views.for_care_services, name="for_care_services"),
-    path("for-councils/", views.for_councils, name="for_councils"),
-    path("spread-the-word/", views.spread_the_word, name="spread_the_word"),
-    path("spread-the-word/leaflet/", views.leaflet, name="leaflet"),
-    path("spread-the-word/leaflet/easy-read/", views.leaflet, {"easy_read": True}, name="leaflet_easy_read"),
-    path("embed/search/", views.embed_search, name="embed_search"),
-    path("ods/<str:ods_code>/", views.by_ods_code, name="by_ods_code"),
-    path("guidance/<slug:slug>/", views.guidance, name="guidance"),
-    path("easy-read/", views.easy_read_home, name="easy_read_home"),
-    path("easy-read/search/", views.easy_read_search, name="easy_read_search"),
-    path("easy-read/<slug:slug>/", views.easy_read_guidance, name="easy_read_guidance"),
-    path("areas/", views.areas, name="areas"),
-    path("areas/<slug:slug>/", views.area, name="area"),
-    path("areas/<slug:slug>.csv", views.area_csv, name="area_csv"),
+    # The service's own pages (providers/pages/)
+    path("", pages.home, name="home"),
+    path("guidance/<slug:slug>/", pages.guidance, name="guidance"),
+    path("easy-read/", pages.easy_read_home, name="easy_read_home"),
+    # Before the Easy Read guidance pages, whose <slug> would take "search".
+    path("easy-read/search/", search.easy_read_search, name="easy_read_search"),
+    path("easy-read/<slug:slug>/", pages.easy_read_guidance, name="easy_read_guidance"),
+    path("for-care-services/", pages.for_care_services, name="for_care_services"),
+    path("spread-the-word/", pages.spread_the_word, name="spread_the_word"),
+    path("spread-the-word/leaflet/", pages.leaflet, name="leaflet"),
+    path("spread-the-word/leaflet/easy-read/", pages.leaflet, {"easy_read": True}, name="leaflet_easy_read"),
+    path("about/", pages.about, name="about"),
+    path("accessibility/", pages.accessibility, name="accessibility"),
+    path("privacy/", pages.privacy, name="privacy"),
+    # Search (providers/search/)
+    path("search/", search.search, name="search"),
+    path("embed/search/", search.embed_search, name="embed_search"),
+    # A care service's own pages, badge, QR code and posters (providers/service_pages/)
+    path("services/<str:location_id>/", service_pages.service, name="service"),
+    path("services/<str:location_id>/easy-read/", service_pages.service_easy_read, name="service_easy_read"),
+    path("services/<str:location_id>/badge.svg", service_pages.badge, name="badge"),
+    path("services/<str:location_id>/badge.png", service_pages.badge_png, name="badge_png"),
+    path("services/<str:location_id>/badge@2x.png", service_pages.badge_png, {"scale": 2}, name="badge_png_2x"),
+    path("services/<str:location_id>/qr.svg", service_pages.qr_code, name="qr_code"),
+    path("services/<str:location_id>/poster/", service_pages.poster, name="poster"),
+    path("services/<str:location_id>/poster/easy-read/", service_pages.poster_easy_read, name="poster_easy_read"),
+    path("ods/<str:ods_code>/", service_pages.by_ods_code, name="by_ods_code"),
+    # For councils: areas, feeds and downloads (providers/councils/)
+    path("areas/", councils.areas, name="areas"),
+    path("areas/<slug:slug>/", councils.area, name="area"),
+    path("areas/<slug:slug>.csv", councils.area_csv, name="area_csv"),
     path("areas/<slug:slug>/feed.atom", feeds.AreaFeed(), name="area_feed"),
-    path("download/", views.downloads, name="downloads"),
-    path("download/services.csv", views.download_services_csv, name="download_services_csv"),
-    path("download/services.json", views.download_services_json, name="download_services_json"),
-    path("about/", views.about, name="about"),
-    path("contact/", views.contact, name="contact"),
-    path("privacy-summary/", views.privacy_summary_maker, name="privacy_summary"),
-    path("privacy-summary/example/", views.privacy_summary_example, name="privacy_summary_example"),
-    path("contact/thank-you/", views.contact_thanks, name="contact_thanks"),
-    path("accessibility/", views.accessibility, name="accessibility"),
-    path("privacy/", views.privacy, name="privacy"),
+    path("services/<str:location_id>/feed.atom", feeds.ServiceFeed(), name="service_feed"),
+    path("download/", councils.downloads, name="downloads"),
+    path("download/services.csv", councils.download_services_csv, name="download_services_csv"),
+    path("download/services.json", councils.download_services_json, name="download_services_json"),
+    path("for-councils/", councils.for_councils, name="for_councils"),
+    # Report a problem (providers/reports/)
+    path("contact/", reports.contact, name="contact"),
+    path("contact/thank-you/", reports.contact_thanks, name="contact_thanks"),
+    # The privacy summary maker (providers/privacy_summary/)
+    path("privacy-summary/", privacy_summary.privacy_summary_maker, name="privacy_summary"),
+    path("privacy-summary/example/", privacy_summary.privacy_summary_example, name="privacy_summary_example"),
 ]

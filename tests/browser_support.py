@@ -20,13 +20,10 @@ WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 ARTEFACTS = Path(__file__).resolve().parent.parent / "test-artefacts"
 
 
-
 def skip_without_chromium() -> None:
     """Call at the top of a browser test module: skips it when Chromium is missing (unless REQUIRE_BROWSER=1)."""
     if not CHROMIUM.exists() and os.environ.get("REQUIRE_BROWSER") != "1":
         pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)", allow_module_level=True)
-
-
 
 
 def axe_violations(page):
@@ -37,8 +34,6 @@ def axe_violations(page):
         f"{v['id']}: {v['help']} ({len(v['nodes'])}× e.g. {v['nodes'][0]['target']})"
         for v in results.response["violations"]
     ]
-
-
 
 
 def page_without_scripts(browser, *, width: int):

@@ -35,7 +35,7 @@ def no_throttle_in_tests(settings):
 @pytest.fixture(autouse=True)
 def fresh_data_dates():
     """The data dates are kept in memory for a minute; each test starts from its own database."""
-    from providers import freshness
+    from providers.imports import freshness
 
     freshness.forget()
     yield
@@ -111,8 +111,8 @@ def file_server():
 @pytest.fixture
 def sample_loaded(db):
     """The sample CQC and DSPT data, imported through the real importers."""
-    from providers.services.cqc_import import import_cqc_file
-    from providers.services.dspt_import import import_dspt_file
+    from providers.imports.cqc import import_cqc_file
+    from providers.imports.dspt import import_dspt_file
 
     assert import_cqc_file(path=SAMPLE_ODS).state == "succeeded"
     assert import_dspt_file(path=SAMPLE_DSPT).state == "succeeded"
@@ -142,8 +142,8 @@ def browser():
 @pytest.fixture
 def site(live_server, settings):
     """The live app with the sample data, serving plain (unhashed) static files."""
-    from providers.services.cqc_import import import_cqc_file
-    from providers.services.dspt_import import import_dspt_file
+    from providers.imports.cqc import import_cqc_file
+    from providers.imports.dspt import import_dspt_file
 
     settings.STORAGES = {**settings.STORAGES,
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

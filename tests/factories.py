@@ -4,7 +4,7 @@ import datetime as dt
 
 import factory
 
-from providers.models import DsptAssessment, DsptOrganisation, Location, Provider
+from providers.register.models import DsptAssessment, DsptOrganisation, Location, Provider
 
 
 class ProviderFactory(factory.django.DjangoModelFactory):

@@ -138,7 +138,7 @@ def test_admin_import_in_the_browser(site, page, django_user_model, tmp_path, se
     assert "Imported" in page.inner_text("#content")
     assert "new statuses added" in page.inner_text("#content")
     page.goto(site + reverse("admin:providers_location_changelist"))
-    page.goto(site + reverse("admin:providers_importrun_matching"))
+    page.goto(site + reverse("admin:providers_namematchcandidate_report"))
     # The run list keeps when, state, file, counts and who in view at 1280 px, with no sideways scrolling.
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(site + reverse("admin:providers_importrun_changelist"))
@@ -269,8 +269,8 @@ def test_the_out_of_date_warning_reads_well_at_every_width(site, browser, javasc
 
     from django.utils import timezone
 
-    from providers import freshness
-    from providers.models import ImportRun
+    from providers.imports import freshness
+    from providers.imports.models import ImportRun
     from tests.browser_support import ARTEFACTS
 
     old = timezone.localdate() - dt.timedelta(days=60)

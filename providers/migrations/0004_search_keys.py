@@ -2,8 +2,9 @@
 
 import django.contrib.postgres.indexes
 import django.contrib.postgres.search
-import providers.search_keys
 from django.db import migrations, models
+
+import providers.search.keys
 
 
 class Migration(migrations.Migration):
@@ -16,27 +17,27 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='location',
             name='search_all',
-            field=models.GeneratedField(db_persist=True, expression=providers.search_keys.SearchText(models.F('name'), models.F('brand_name'), models.F('town'), models.F('local_authority')), output_field=models.TextField()),
+            field=models.GeneratedField(db_persist=True, expression=providers.search.keys.SearchText(models.F('name'), models.F('brand_name'), models.F('town'), models.F('local_authority')), output_field=models.TextField()),
         ),
         migrations.AddField(
             model_name='location',
             name='search_compact',
-            field=models.GeneratedField(db_persist=True, expression=providers.search_keys.SearchCompact(models.F('name'), models.F('brand_name')), output_field=models.TextField()),
+            field=models.GeneratedField(db_persist=True, expression=providers.search.keys.SearchCompact(models.F('name'), models.F('brand_name')), output_field=models.TextField()),
         ),
         migrations.AddField(
             model_name='location',
             name='search_name',
-            field=models.GeneratedField(db_persist=True, expression=providers.search_keys.SearchText(models.F('name'), models.F('brand_name')), output_field=models.TextField()),
+            field=models.GeneratedField(db_persist=True, expression=providers.search.keys.SearchText(models.F('name'), models.F('brand_name')), output_field=models.TextField()),
         ),
         migrations.AddField(
             model_name='location',
             name='search_vector',
-            field=models.GeneratedField(db_persist=True, expression=providers.search_keys.SearchVectorOf(models.F('name'), models.F('brand_name'), models.F('town'), models.F('local_authority')), output_field=django.contrib.postgres.search.SearchVectorField()),
+            field=models.GeneratedField(db_persist=True, expression=providers.search.keys.SearchVectorOf(models.F('name'), models.F('brand_name'), models.F('town'), models.F('local_authority')), output_field=django.contrib.postgres.search.SearchVectorField()),
         ),
         migrations.AddField(
             model_name='provider',
             name='search_name',
-            field=models.GeneratedField(db_persist=True, expression=providers.search_keys.SearchText(models.F('name')), output_field=models.TextField()),
+            field=models.GeneratedField(db_persist=True, expression=providers.search.keys.SearchText(models.F('name')), output_field=models.TextField()),
         ),
         migrations.AddIndex(
             model_name='location',

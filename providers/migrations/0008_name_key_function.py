@@ -1,6 +1,6 @@
 """dspt_name_key(): an organisation's name as a key for matching a CQC provider to a DSPT organisation.
 
-The search text (providers/search_keys.py) without a bracketed code holding a
+The search text (providers/search/keys.py) without a bracketed code holding a
 digit ("(A560)", "(R0B)", never "(UK)" or "(CLOSED)"), without company words
 (Ltd, Limited, Plc, CIC) and without a trailing "HQ":
 'Home From Home Care Ltd (A560)' and 'HOME FROM HOME CARE LIMITED' both give

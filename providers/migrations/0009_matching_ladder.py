@@ -2,8 +2,9 @@
 
 import django.contrib.postgres.indexes
 import django.db.models.deletion
-import providers.search_keys
 from django.db import migrations, models
+
+import providers.search.keys
 
 
 class Migration(migrations.Migration):
@@ -50,12 +51,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='dsptorganisation',
             name='name_key',
-            field=models.GeneratedField(db_persist=True, expression=providers.search_keys.NameKey(models.F('name')), output_field=models.TextField()),
+            field=models.GeneratedField(db_persist=True, expression=providers.search.keys.NameKey(models.F('name')), output_field=models.TextField()),
         ),
         migrations.AddField(
             model_name='provider',
             name='name_key',
-            field=models.GeneratedField(db_persist=True, expression=providers.search_keys.NameKey(models.F('name')), output_field=models.TextField()),
+            field=models.GeneratedField(db_persist=True, expression=providers.search.keys.NameKey(models.F('name')), output_field=models.TextField()),
         ),
         migrations.AlterField(
             model_name='importrun',

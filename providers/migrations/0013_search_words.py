@@ -2,8 +2,9 @@
 
 import django.contrib.postgres.indexes
 import django.contrib.postgres.search
-import providers.search_keys
 from django.db import migrations, models
+
+import providers.search.keys
 
 
 class Migration(migrations.Migration):
@@ -60,12 +61,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='location',
             name='search_area',
-            field=models.GeneratedField(db_persist=True, expression=providers.search_keys.SearchText(models.F('local_authority')), output_field=models.TextField()),
+            field=models.GeneratedField(db_persist=True, expression=providers.search.keys.SearchText(models.F('local_authority')), output_field=models.TextField()),
         ),
         migrations.AddField(
             model_name='location',
             name='search_town',
-            field=models.GeneratedField(db_persist=True, expression=providers.search_keys.SearchText(models.F('town')), output_field=models.TextField()),
+            field=models.GeneratedField(db_persist=True, expression=providers.search.keys.SearchText(models.F('town')), output_field=models.TextField()),
         ),
         migrations.RemoveField(
             model_name='location',
@@ -74,7 +75,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='location',
             name='search_name',
-            field=models.GeneratedField(db_persist=True, expression=providers.search_keys.SearchText(models.F('name')), output_field=models.TextField()),
+            field=models.GeneratedField(db_persist=True, expression=providers.search.keys.SearchText(models.F('name')), output_field=models.TextField()),
         ),
         migrations.AddIndex(
             model_name='searchword',
@@ -83,14 +84,14 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='location',
             name='search_words',
-            field=models.GeneratedField(db_persist=True, expression=providers.search_keys.SearchWeighted(models.F('name'), models.F('brand_name'), models.F('town'), models.F('local_authority'), models.F('address_line_1'), models.F('address_line_2'), models.F('provider_name')), output_field=django.contrib.postgres.search.SearchVectorField()),
+            field=models.GeneratedField(db_persist=True, expression=providers.search.keys.SearchWeighted(models.F('name'), models.F('brand_name'), models.F('town'), models.F('local_authority'), models.F('address_line_1'), models.F('address_line_2'), models.F('provider_name')), output_field=django.contrib.postgres.search.SearchVectorField()),
         ),
         migrations.AddIndex(
             model_name='location',
             index=django.contrib.postgres.indexes.GinIndex(fields=['search_words'], name='location_search_words'),
         ),
             # Existing services get their provider's name and the first word list (later
-        # ones are made by each CQC import: providers/services/search_words.py).
+        # ones are made by each CQC import: providers/search/word_list.py).
         migrations.RunSQL(
             """
             UPDATE providers_location l SET provider_name = p.name

@@ -2,7 +2,7 @@
 
 from django import template
 
-from providers.models import DataSource
+from providers.imports.models import DataSource
 
 register = template.Library()
 

@@ -7,9 +7,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from providers.dspt_status import PlainStatus
-from providers.presenter import present
-from providers.services import formats
+from providers.imports import formats
+from providers.results.dspt_status import PlainStatus
+from providers.results.presenter import present
 
 register = template.Library()
 
@@ -52,6 +52,6 @@ def phone_display(phone: str) -> str:
 @register.simple_tag
 def dormant_words() -> str:
     """The words for a service CQC says is not providing care at the moment (one place: the presenter)."""
-    from providers.presenter import DORMANT_SENTENCE
+    from providers.results.presenter import DORMANT_SENTENCE
 
     return DORMANT_SENTENCE

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from providers.models import ImportRun
+from providers.imports.models import ImportRun
 
 REMOVALS_PRINTED = 50
 

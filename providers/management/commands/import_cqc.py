@@ -4,8 +4,8 @@
     python manage.py import_cqc 16_November_2026_CQC_directory.csv --dry-run
 """
 
+from providers.imports.cqc import import_cqc_file
 from providers.management.commands._import_helpers import ImportCommand
-from providers.services.cqc_import import import_cqc_file
 
 
 class Command(ImportCommand):

@@ -4,8 +4,8 @@
     python manage.py import_dspt export.xlsx --dry-run
 """
 
+from providers.imports.dspt import import_dspt_file
 from providers.management.commands._import_helpers import ImportCommand
-from providers.services.dspt_import import import_dspt_file
 
 
 class Command(ImportCommand):

@@ -8,8 +8,8 @@ home to its head office, so a head office's DSPT check can be shown (as one
 that "may cover" the service) on its sites' pages.
 """
 
+from providers.imports.ods import import_ods_file
 from providers.management.commands._import_helpers import ImportCommand
-from providers.services.ods_import import import_ods_file
 
 
 class Command(ImportCommand):

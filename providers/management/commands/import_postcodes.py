@@ -3,8 +3,8 @@
     python manage.py import_postcodes NSPL_NOV_2026_UK.csv
 """
 
+from providers.imports.postcodes import import_postcodes_file
 from providers.management.commands._import_helpers import ImportCommand
-from providers.services.postcode_import import import_postcodes_file
 
 
 class Command(ImportCommand):

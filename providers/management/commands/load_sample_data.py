@@ -9,11 +9,12 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from providers.models import ImportRun, Location
-from providers.services.cqc_import import import_cqc_file
-from providers.services.dspt_import import import_dspt_file
-from providers.services.ods_import import import_ods_file
-from providers.services.postcode_import import import_postcodes_file
+from providers.imports.cqc import import_cqc_file
+from providers.imports.dspt import import_dspt_file
+from providers.imports.models import ImportRun
+from providers.imports.ods import import_ods_file
+from providers.imports.postcodes import import_postcodes_file
+from providers.register.models import Location
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 SAMPLE_CQC = FIXTURES / "16_November_2026_HSCA_Active_Locations.ods"

@@ -3,8 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from providers import tasks
-from providers.models import ImportRun
-from providers.services import refresh
+from providers.imports import refresh
+from providers.imports.models import ImportRun
 
 HELP = """Download each configured data file and import it if it changed, with the same checks and
 report as an upload. A file that fails to download or is rejected changes nothing.

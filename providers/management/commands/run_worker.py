@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand
 from procrastinate.contrib.django import app
 
 from providers import tasks
-from providers.services import runs
+from providers.imports import runs
 
 
 class Command(BaseCommand):

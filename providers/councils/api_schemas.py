@@ -1,0 +1,139 @@
+"""The shapes the JSON API returns (django-ninja / pydantic schemas).
+
+They are the contract: the OpenAPI description at /api/v1/openapi.json and
+the documentation page at /api/v1/docs/ are generated from them, and every
+response is checked against them on its way out.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from ninja import Field, Schema
+
+from providers.register.models import DsptAssessment, Location
+from providers.results.dspt_status import ALL_STATUSES
+
+StatusCode = Literal[tuple(status.code for status in ALL_STATUSES)]  # type: ignore[valid-type]
+DsptStatus = Literal[tuple(DsptAssessment.Status.values)]  # type: ignore[valid-type]
+MatchMethod = Literal[tuple(value for value in Location.DsptMatch.values if value)]  # type: ignore[valid-type]
+Category = Literal[tuple(Location.Category.values)]  # type: ignore[valid-type]
+
+
+class Error(Schema):
+    error: str = Field(description="What was wrong, in plain English.")
+
+
+class Record(Schema):
+    """One published DSPT record, as the DSPT published it."""
+
+    dspt_status: DsptStatus | None = Field(description="The DSPT's own status.")
+    status_as_published: str | None = Field(description="Exactly as the DSPT file wrote it, e.g. '24/25 Standards Met'.")
+    year: str | None = Field(description="DSPT year, e.g. '2024-25'.")
+    published_on: str | None = Field(description="The day it was published (YYYY-MM-DD).", json_schema_extra={"format": "date"})
+
+
+class Organisation(Schema):
+    ods_code: str
+    name: str
+
+
+class Dspt(Record):
+    """The service's DSPT result today, in plain English, and the record it comes from."""
+
+    status: StatusCode = Field(description="Our plain-English status on today's date (see docs/dspt-status-rule.md).")
+    label: str = Field(description="The status in words, e.g. 'Meets the standard'.")
+    summary: str = Field(description="What the status means, in a sentence or two.")
+    is_current: bool = Field(description="True when the record counts today.")
+    counts_until: str | None = Field(description="The last day the current record counts (YYYY-MM-DD).")
+    stopped_counting_on: str | None = Field(
+        description="For an out-of-date record: the first day it no longer counted (YYYY-MM-DD).")
+    when: str | None = Field(description="The dates in words, e.g. 'Published on 1 June 2025.'")
+    published_by: MatchMethod | None = Field(description="The same as match_method (kept for older clients).")
+    match_method: MatchMethod | None = Field(
+        description="How the record was found: the service's own ODS code (location), its head office in the NHS ODS "
+                    "care home list (head_office), its provider's ODS code (provider), or its provider's name (name). "
+                    "Only 'location' is the service's own check; the others may cover it.")
+    match_note: str | None = Field(description="What the match means, in plain words.")
+    organisation: Organisation | None = Field(description="The DSPT organisation whose record this is.")
+
+
+class Address(Schema):
+    lines: list[str]
+    town: str
+    county: str
+    postcode: str
+
+
+class ProviderSummary(Schema):
+    cqc_provider_id: str
+    name: str
+
+
+class Service(Schema):
+    """One care service registered with CQC, and its DSPT result."""
+
+    cqc_location_id: str = Field(description="CQC's ID for the service, e.g. '1-545611283'.")
+    name: str
+    url: str = Field(description="The service's page. A stable link.")
+    api_url: str
+    badge_url: str = Field(description="A live SVG badge of the status.")
+    cqc_url: str
+    type: Category
+    type_label: str
+    service_types: list[str]
+    address: Address
+    local_authority: str
+    region: str
+    latitude: float | None
+    longitude: float | None
+    ods_code: str | None
+    registered: bool
+    dormant: bool = Field(description="CQC says the service is not providing care at the moment.")
+    dormant_note: str | None
+    deregistered_on: str | None = Field(description="The day it left CQC's list (YYYY-MM-DD), if it has.")
+    provider: ProviderSummary
+    dspt: Dspt
+    distance_miles: float | None = Field(None, description="Only in a postcode search.")
+
+
+class DataAsOf(Schema):
+    """The date each source published the data we hold (null before the first import)."""
+
+    dspt: str | None
+    cqc: str | None
+
+
+class ServiceWithHistory(Service):
+    history: list[Record] = Field(description="Every record we have seen, newest first.")
+    data_as_of: DataAsOf
+
+
+class PostcodeCentre(Schema):
+    label: str
+    approximate: bool
+    latitude: float
+    longitude: float
+    radius_miles: int
+
+
+class SearchResults(Schema):
+    query: str
+    query_used: str | None = Field(None, description="The words searched for, when a long query was shortened "
+                                                     "(at most 8 words and 80 characters are used).")
+    postcode: PostcodeCentre | None
+    unknown_postcode: str | None
+    count: int = Field(ge=0)
+    page: int = Field(ge=1)
+    pages: int = Field(ge=0)
+    next: str | None
+    previous: str | None
+    results: list[Service]
+    data_as_of: DataAsOf
+
+
+class OdsResults(Schema):
+    ods_code: str
+    count: int
+    results: list[Service]
+    data_as_of: DataAsOf

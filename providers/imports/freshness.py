@@ -1,0 +1,65 @@
+"""How fresh our data is: the date each source published the data we hold, and whether it is too old.
+
+"As of" is the source's own date (the date in the published file's name, or
+the date an admin gave), never the day we imported it: a file published a
+month ago and imported today is a month old. The newest successful import of
+each kind gives it. Pages warn when DSPT data is older than DSPT_STALE_DAYS
+or the CQC list older than CQC_STALE_DAYS.
+
+Every page shows this, so it is kept in memory for a minute per process;
+an import in this process forgets it at once (runs.finish_run).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Max, Q
+
+from providers.imports.models import ImportRun
+
+CACHE_SECONDS = 60
+CQC_KINDS = (ImportRun.Kind.CQC_LOCATIONS, ImportRun.Kind.CQC_DIRECTORY)
+_cached: tuple[float, "DataDates"] | None = None
+
+
+@dataclass(frozen=True)
+class DataDates:
+    dspt_as_of: dt.date | None
+    cqc_as_of: dt.date | None
+
+    def dspt_stale(self, today: dt.date) -> bool:
+        return self.dspt_as_of is not None and (today - self.dspt_as_of).days > settings.DSPT_STALE_DAYS
+
+    def cqc_stale(self, today: dt.date) -> bool:
+        return self.cqc_as_of is not None and (today - self.cqc_as_of).days > settings.CQC_STALE_DAYS
+
+    def as_json(self) -> dict:
+        """For the API: each date as YYYY-MM-DD, or null before the first import."""
+        return {"dspt": self.dspt_as_of.isoformat() if self.dspt_as_of else None,
+                "cqc": self.cqc_as_of.isoformat() if self.cqc_as_of else None}
+
+
+def data_dates() -> DataDates:
+    """The newest source date of the DSPT results and of the CQC list we hold."""
+    global _cached
+    now = time.monotonic()
+    if _cached is None or now - _cached[0] > CACHE_SECONDS:
+        _cached = (now, _read())
+    return _cached[1]
+
+
+def forget() -> None:
+    """Read the dates again next time (after an import)."""
+    global _cached
+    _cached = None
+
+
+def _read() -> DataDates:
+    imported = ImportRun.objects.filter(state=ImportRun.State.SUCCEEDED, dry_run=False)
+    newest = imported.aggregate(dspt=Max("data_as_of", filter=Q(kind=ImportRun.Kind.DSPT)),
+                                cqc=Max("data_as_of", filter=Q(kind__in=CQC_KINDS)))
+    return DataDates(dspt_as_of=newest["dspt"], cqc_as_of=newest["cqc"])

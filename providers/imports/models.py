@@ -1,0 +1,112 @@
+"""The record of every import, and of every file we download on a schedule.
+
+- ImportRun records every import: which file, when, by whom, what changed and
+  every rejected row ("Row N: reason"). Runs are the audit trail: never
+  edited or deleted in the admin.
+- DataSource is one published file the worker downloads on a schedule
+  (providers/imports/sources.py names them), and how the last try went.
+"""
+
+from django.db import models
+
+
+class ImportRun(models.Model):
+    """One import of one file, with what it did (or would do, for a dry run)."""
+
+    class Kind(models.TextChoices):
+        CQC_LOCATIONS = "cqc_locations", "CQC active locations"
+        CQC_DIRECTORY = "cqc_directory", "CQC care directory"
+        DSPT = "dspt", "DSPT organisation search export"
+        POSTCODES = "postcodes", "Postcode lookup"
+        ODS_CARE_HOMES = "ods_care_homes", "NHS ODS care home sites or head offices"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Running"
+        PREVIEW = "preview", "Preview ready (nothing written)"
+        SUCCEEDED = "succeeded", "Imported"
+        FAILED = "failed", "Rejected (nothing written)"
+        APPLIED = "applied", "Preview imported"
+        DISCARDED = "discarded", "Preview discarded (nothing written)"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    file_name = models.CharField(max_length=255)
+    file_sha256 = models.CharField("file checksum (SHA-256)", max_length=64, blank=True)
+    file_size = models.BigIntegerField(default=0)
+    data_as_of = models.DateField(
+        null=True, blank=True, help_text="The date the data was produced, when the file says."
+    )
+    started_by = models.CharField(max_length=150, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.RUNNING)
+    dry_run = models.BooleanField(default=False)
+
+    rows_read = models.PositiveIntegerField(default=0)
+    added = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    removed = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    skipped_reasons = models.JSONField(default=dict, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(
+        default=list, blank=True, help_text="The first rejected rows, as 'Row N: reason'."
+    )
+    message = models.TextField(blank=True)
+    preview = models.JSONField(default=dict, blank=True, help_text="Examples of what the import adds, changes and removes.")
+    removals = models.JSONField(
+        default=list, blank=True, help_text="Every care service the import marks (or would mark) as no longer registered."
+    )
+    # What the import is doing now, for the live report ("Reading the file").
+    stage = models.CharField(max_length=100, blank=True)
+    # The scheduled or command-line download this run came from, if any.
+    source = models.CharField(max_length=20, blank=True)
+    stored_file = models.CharField(
+        max_length=500, blank=True, help_text="Where an uploaded file waits between preview and import."
+    )
+    # The database connection the import runs on: while it lives, the run is
+    # alive (providers/imports/runs.py).
+    backend_pid = models.IntegerField(null=True, blank=True, editable=False)
+    backend_started_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.file_name} ({self.get_state_display()})"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+
+class DataSource(models.Model):
+    """One file we download on a schedule, and how the last try went.
+
+    The ETag and Last-Modified of the last file we imported are sent back on
+    the next download, so an unchanged file is not fetched or imported twice.
+    """
+
+    class Outcome(models.TextChoices):
+        IMPORTED = "imported", "Imported"
+        UNCHANGED = "unchanged", "Unchanged since the last import"
+        FAILED = "failed", "Download failed (nothing changed)"
+        REJECTED = "rejected", "File rejected (nothing changed)"
+
+    key = models.CharField(max_length=20, unique=True)
+    url = models.CharField(max_length=1000, blank=True)
+    etag = models.CharField(max_length=300, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    file_sha256 = models.CharField(max_length=64, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    message = models.TextField(blank=True)
+    last_run = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    def __str__(self):
+        return f"{self.key}: {self.get_outcome_display() or 'not checked yet'}"
+
+    @property
+    def has_problem(self) -> bool:
+        return self.outcome in (self.Outcome.FAILED, self.Outcome.REJECTED)

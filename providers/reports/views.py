@@ -1,0 +1,43 @@
+"""Report a problem: the contact page, and what happens after."""
+
+from django.core.cache import cache
+from django.shortcuts import redirect, render
+
+from providers.reports import saving
+from providers.reports.forms import ProblemReportForm
+
+REPORTS_PER_HOUR = 5
+
+
+def contact(request):
+    """/contact/: tell the people who run this service about a problem, or that our data is wrong.
+
+    Reports are stored for admins to read (nothing is emailed unless
+    PROBLEM_REPORT_EMAIL is set). Limited to a few an hour from one address;
+    a hidden field catches bots.
+    """
+    form = ProblemReportForm(request.POST or None, initial={"page": request.GET.get("page", "")[:300],
+                                                            "location_id": request.GET.get("service", "")[:20]})
+    if request.method == "POST" and form.is_valid():
+        if _too_many_reports(request):
+            form.add_error(None, "You have sent a lot of reports. Please try again in an hour.")
+        else:
+            if not form.is_bot:
+                saving.save_report(**{k: form.cleaned_data[k] for k in ("message", "email", "page", "location_id")})
+            return redirect("contact_thanks")
+    return render(request, "reports/contact.html", {"form": form})
+
+
+def contact_thanks(request):
+    """What happens after someone reports a problem."""
+    return render(request, "reports/contact_thanks.html")
+
+
+def _too_many_reports(request) -> bool:
+    key = f"problem-reports:{request.META.get('REMOTE_ADDR', 'unknown')}"
+    if cache.add(key, 1, 60 * 60):
+        return False
+    try:
+        return cache.incr(key) > REPORTS_PER_HOUR
+    except ValueError:
+        return False

@@ -1,0 +1,118 @@
+"""The management commands: clear output, and a non-zero exit when a file is rejected."""
+
+import re
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from providers.register.models import DsptOrganisation, Location
+from tests.conftest import SAMPLE_DSPT, SAMPLE_ODS
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args):
+    from io import StringIO
+
+    out = StringIO()
+    call_command(*args, "--no-progress", stdout=out)
+    return out.getvalue()
+
+
+def test_import_cqc_reports_counts():
+    output = run("import_cqc", str(SAMPLE_ODS))
+    assert "rows read: 28" in output
+    assert "added: 26, changed: 0, unchanged: 0, removed: 0 (were written)" in output
+    assert "1 × not adult social care (Hospitals)" in output
+    assert Location.objects.count() == 26
+
+
+def test_import_cqc_dry_run_writes_nothing():
+    output = run("import_cqc", str(SAMPLE_ODS), "--dry-run")
+    assert "(would be written)" in output and "Preview only" in output
+    assert Location.objects.count() == 0
+
+
+def test_import_dspt_then_again_is_unchanged():
+    run("import_dspt", str(SAMPLE_DSPT))
+    output = run("import_dspt", str(SAMPLE_DSPT))
+    assert "added: 0, changed: 0, unchanged: 26" in output
+    assert DsptOrganisation.objects.count() == 26
+
+
+def test_a_rejected_file_exits_with_an_error_and_lists_rows(write_file):
+    path = write_file("bad.csv", "Code,Organisation Name,Status,Date Of Publication\nA1B2,X,24/25 Standards Met,31/02/2025\n")
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        run("import_dspt", str(path))
+
+
+def test_a_missing_file():
+    with pytest.raises(CommandError, match="There is no file at"):
+        run("import_cqc", "/no/such/file.ods")
+
+
+def test_load_sample_data_only_into_an_empty_database():
+    from io import StringIO
+
+    out = StringIO()
+    call_command("load_sample_data", stdout=out)
+    assert "Sample data loaded." in out.getvalue()
+    assert Location.objects.count() == 26 and DsptOrganisation.objects.count() == 26
+    out = StringIO()
+    call_command("load_sample_data", stdout=out)
+    assert "already loaded" in out.getvalue()
+
+
+def test_import_postcodes_command():
+    from providers.search.models import Postcode
+    from tests.conftest import FIXTURES
+
+    output = run("import_postcodes", str(FIXTURES / "postcodes_sample.csv"))
+    assert "The postcode table now holds 5 postcodes" in output
+    assert Postcode.objects.count() == 5
+
+
+def test_import_cqc_allow_removals_flag():
+    from tests.conftest import SAMPLE_DIRECTORY
+
+    run("import_cqc", str(SAMPLE_ODS))
+    with pytest.raises(CommandError, match="--allow-removals"):
+        run("import_cqc", str(SAMPLE_DIRECTORY))
+    assert "(were written)" in run("import_cqc", str(SAMPLE_DIRECTORY), "--allow-removals")
+
+
+def test_a_dry_run_lists_every_service_it_would_deregister():
+    from tests.conftest import SAMPLE_DIRECTORY
+
+    run("import_cqc", str(SAMPLE_ODS))
+    output = run("import_cqc", str(SAMPLE_DIRECTORY), "--dry-run")
+    assert "14 no longer listed (would be marked as no longer registered):" in output
+    listed = [line for line in output.splitlines() if re.fullmatch(r"    .+ \(1-\d+\)", line)]
+    assert len(listed) == 14 and "    Ashfield Shared Lives Scheme (1-114000001)" in listed
+
+
+def test_the_worker_command_runs_queued_jobs_and_stops_when_asked(transactional_db, settings, tmp_path):
+    """`run_worker --until-empty` does what is queued, then stops (the long-running form is in test_worker)."""
+    from io import StringIO
+
+    from django.db import connections
+
+    from providers import tasks
+    from providers.imports import uploads
+    from providers.imports.models import ImportRun
+
+    settings.IMPORT_UPLOAD_DIR = tmp_path
+    stored = tmp_path / "upload.ods"
+    stored.write_bytes(SAMPLE_ODS.read_bytes())
+    run = uploads.queue_preview(source="cqc", path=stored, file_name=SAMPLE_ODS.name, user="test")
+    tasks.preview_upload.defer(run_id=run.pk)
+    out = StringIO()
+    database = connections.settings["default"]
+    kept_for, database["CONN_MAX_AGE"] = database["CONN_MAX_AGE"], 0  # worker threads close their connections
+    try:
+        call_command("run_worker", "--until-empty", "--concurrency", "1", stdout=out)
+    finally:
+        database["CONN_MAX_AGE"] = kept_for
+    assert "Worker started" in out.getvalue()
+    run.refresh_from_db()
+    assert run.state == ImportRun.State.PREVIEW and run.added == 26

@@ -1,0 +1,125 @@
+"""Every status explanation stays at a reading age of about 9 to 11.
+
+Measured with textstat: Flesch-Kincaid grade 6 or lower (US grade 6 is about
+age 11) and Flesch reading ease 70 or higher ("fairly easy" or easier).
+Easy Read sentences must be easier still: grade 4 or lower, one idea each.
+"""
+
+import datetime as dt
+
+import pytest
+import textstat
+
+from providers.results import presenter, status_text
+from providers.results.dspt_status import ALL_STATUSES, Result, plain_status
+
+CODES = [status.code for status in ALL_STATUSES]
+
+
+def plain_text(code):
+    look = presenter.present(code)
+    return " ".join([look.label + ".", look.summary, *look.meaning])
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_status_explanation_reading_level(code):
+    text = plain_text(code)
+    assert textstat.flesch_kincaid_grade(text) <= 6, text
+    assert textstat.flesch_reading_ease(text) >= 70, text
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_sentences_are_short(code):
+    for sentence in plain_text(code).replace("?", ".").split("."):
+        assert len(sentence.split()) <= 22, sentence
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_easy_read_is_easier_and_one_idea_per_line(code):
+    lines = presenter.present(code).easy_read
+    text = " ".join(sentence for _, sentence in lines)
+    assert textstat.flesch_kincaid_grade(text) <= 4, text
+    for picture, sentence in lines:
+        assert picture in status_text.EASY_READ_PICTURES
+        assert sentence.count(".") + sentence.count("?") == 1, sentence  # one sentence
+        assert len(sentence.split()) <= 12, sentence
+
+
+MATCHES = ["location", "head_office", "provider", "name"]
+
+
+@pytest.mark.parametrize("match", MATCHES)
+def test_how_a_record_was_found_is_said_plainly(match):
+    result = Result(status=plain_status(status="met", year_start=2025, today=dt.date(2026, 12, 1)), match=match,
+                    publisher="Home From Home Care Ltd")
+    sentence = presenter.match_sentence(result)
+    # Measured without the organisation's name, which is a name, not a word to read.
+    words = sentence.replace("Home From Home Care Ltd", "the company")
+    assert textstat.flesch_kincaid_grade(words) <= 6, words
+    if match != "location":
+        assert "may cover this service" in sentence and "Ask the service" in sentence
+    easy = presenter.match_easy_read(result)
+    if easy:
+        picture, line = easy
+        assert picture in status_text.EASY_READ_PICTURES and len(line.split()) <= 12
+        assert line.count(".") == 1, line  # one short sentence
+        assert textstat.flesch_kincaid_grade(line) <= 4, line
+
+
+def test_dated_sentences_are_plain():
+    # Measured together: Flesch-Kincaid means little for a two-word sentence alone.
+    text = " ".join(["Published on 1 June 2025. Stopped counting on 1 July 2026.",
+                     "Last published on 28 June 2022.", "Never published.", presenter.DORMANT_SENTENCE])
+    assert textstat.flesch_kincaid_grade(text) <= 6, text
+
+
+def test_questions_are_plain():
+    text = " ".join(status_text.QUESTIONS)
+    assert textstat.flesch_kincaid_grade(text) <= 6
+
+
+def test_the_measure_can_fail():
+    # A guard that the checks above would notice hard text.
+    hard = ("Organisations must demonstrate compliance with the mandatory assertions of the "
+            "Data Security and Protection Toolkit notwithstanding organisational complexity.")
+    assert textstat.flesch_kincaid_grade(hard) > 6
+
+
+def page_words(client, url: str) -> str:
+    """The words a person reads in a page's main content (tags, scripts and styles removed)."""
+    import html
+    import re
+
+    body = client.get(url).content.decode()
+    main = re.search(r"<main.*?</main>", body, re.S).group(0)
+    main = re.sub(r"<(script|style|svg|textarea)\b.*?</\1>", " ", main, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", main)).split())
+
+
+@pytest.mark.django_db
+def test_the_page_for_care_services_is_plain_english(client):
+    words = page_words(client, "/for-care-services/")
+    assert "How to show your result" in words and "by 30 June" in words
+    assert textstat.flesch_kincaid_grade(words) <= 6, textstat.flesch_kincaid_grade(words)
+    assert textstat.flesch_reading_ease(words) >= 65, textstat.flesch_reading_ease(words)
+
+
+@pytest.mark.django_db
+def test_the_out_of_date_warning_and_data_dates_are_plain_english(client, sample_loaded):
+    import html
+    import re
+
+    from providers.imports import freshness
+    from providers.imports.models import ImportRun
+
+    ImportRun.objects.update(data_as_of=dt.date(2026, 1, 5))
+    freshness.forget()
+    body = client.get("/").content.decode()
+    warning = re.search(r'<div class="nhsuk-warning-callout app-freshness-warning">.*?</div>', body, re.S).group(0)
+    note = re.search(r'<p class="nhsuk-body-s app-data-note">.*?</p>', body, re.S).group(0)
+    for part in (warning, note):
+        # Dates are read as dates, not words: measured with "5 January 2026" as "then".
+        words = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", part)).replace("5 January 2026", "then").split())
+        assert textstat.flesch_kincaid_grade(words) <= 6, words
+        for sentence in words.split("."):
+            assert len(sentence.split()) <= 22, sentence
