@@ -39,8 +39,7 @@ def child(task: str, path: Path) -> dict:
     setup_django()
     from django.db import connection
 
-    from providers.imports.cqc import import_cqc_file
-    from providers.imports.dspt import import_dspt_file
+    from providers.imports.sources import import_cqc_file, import_dspt_file
 
     with connection.cursor() as cursor:
         cursor.execute("SET statement_timeout = 0")  # emptying the tables is not a web request

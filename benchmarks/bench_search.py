@@ -52,9 +52,7 @@ def load(services: int) -> None:
     from django.db import connection
 
     from benchmarks import generate
-    from providers.imports.cqc import import_cqc_file
-    from providers.imports.dspt import import_dspt_file
-    from providers.imports.postcodes import import_postcodes_file
+    from providers.imports.sources import import_cqc_file, import_dspt_file, import_postcodes_file
 
     with connection.cursor() as cursor:
         cursor.execute("SET statement_timeout = 0")  # emptying 300,000 rows takes longer than a web query may
@@ -205,7 +203,7 @@ def main() -> None:
     for scale in args.scales:
         services = BASE_SERVICES * scale
         print(f"\n== {services:,} services, {services * 2:,} DSPT organisations ==", flush=True)
-        last = ImportRun.objects.filter(kind=ImportRun.Kind.CQC_LOCATIONS, state=ImportRun.State.SUCCEEDED).first()
+        last = ImportRun.objects.filter(kind=ImportRun.Kind.CQC, state=ImportRun.State.SUCCEEDED).first()
         if last and last.rows_read == services and not args.reload:
             print("  (the benchmark database already holds this data; --reload to load it again)")
             analyze()

@@ -62,7 +62,7 @@ def ensure_data(env: dict, services: int) -> list[str]:
         "call_command('createcachetable', verbosity=0);"
         "from providers.models import ImportRun, Location;"
         "import benchmarks.bench_search as b;"
-        "last = ImportRun.objects.filter(kind='cqc_locations', state='succeeded').first();"
+        "last = ImportRun.objects.filter(kind='cqc', state='succeeded').first();"
         f"(last and last.rows_read == {services}) or b.load({services});"
         "ids = list(Location.objects.registered().exclude(postcode='').order_by('?').values_list('cqc_location_id', 'postcode')[:50]);"
         "print('IDS', ';'.join(f'{i}|{p}' for i, p in ids))"

@@ -1,7 +1,7 @@
 """Work done in the background by the worker (`manage.py run_worker`), from a queue kept in PostgreSQL.
 
 The queue is procrastinate's (docs/adr/0014-background-imports.md). Each task
-is a thin wrapper: the work itself is a plain function in providers/imports and the other domains,
+is a thin wrapper: the work itself is a plain function in its domain folder,
 which the command line and the tests call too. Imports take turns through a
 database lock (runs.one_import_at_a_time), whichever way they were started.
 """
@@ -69,10 +69,8 @@ def scheduled_refresh_ods(timestamp: int) -> list[str]:
 
 
 def _scheduled_refresh(schedule: str) -> list[str]:
-    """Refresh the configured sources that refresh.SCHEDULES lists for this schedule."""
-    configured = {source.key for source in refresh.configured_sources()}
-    keys = [key for key in refresh.SCHEDULES[schedule] if key in configured]
-    records = refresh.refresh_sources(keys=keys, started_by=f"scheduled refresh ({schedule})")
+    """Refresh the configured downloads that this schedule fetches (providers/imports/sources.py)."""
+    records = refresh.refresh_sources(keys=refresh.on_schedule(schedule), started_by=f"scheduled refresh ({schedule})")
     return [f"{record.key}: {record.outcome}" for record in records]
 
 

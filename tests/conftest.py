@@ -111,8 +111,7 @@ def file_server():
 @pytest.fixture
 def sample_loaded(db):
     """The sample CQC and DSPT data, imported through the real importers."""
-    from providers.imports.cqc import import_cqc_file
-    from providers.imports.dspt import import_dspt_file
+    from providers.imports.sources import import_cqc_file, import_dspt_file
 
     assert import_cqc_file(path=SAMPLE_ODS).state == "succeeded"
     assert import_dspt_file(path=SAMPLE_DSPT).state == "succeeded"
@@ -142,8 +141,7 @@ def browser():
 @pytest.fixture
 def site(live_server, settings):
     """The live app with the sample data, serving plain (unhashed) static files."""
-    from providers.imports.cqc import import_cqc_file
-    from providers.imports.dspt import import_dspt_file
+    from providers.imports.sources import import_cqc_file, import_dspt_file
 
     settings.STORAGES = {**settings.STORAGES,
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

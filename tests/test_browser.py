@@ -274,7 +274,7 @@ def test_the_out_of_date_warning_reads_well_at_every_width(site, browser, javasc
     from tests.browser_support import ARTEFACTS
 
     old = timezone.localdate() - dt.timedelta(days=60)
-    ImportRun.objects.filter(kind__in=[ImportRun.Kind.DSPT, ImportRun.Kind.CQC_LOCATIONS]).update(data_as_of=old)
+    ImportRun.objects.filter(kind__in=[ImportRun.Kind.DSPT, ImportRun.Kind.CQC]).update(data_as_of=old)
     freshness.forget()
     folder = ARTEFACTS / "fresh-data"
     folder.mkdir(parents=True, exist_ok=True)

@@ -20,21 +20,14 @@ from providers import tasks
 from providers.imports import refresh, runs, tabular, uploads
 from providers.imports.models import DataSource, ImportRun
 from providers.imports.problems import FileProblem
+from providers.imports.sources import DOWNLOADS, SOURCES
 
 REMOVALS_PAGE_SIZE = 50
 
 
 class UploadForm(forms.Form):
-    source = forms.ChoiceField(
-        label="What is this file?",
-        choices=[
-            ("cqc", "CQC list of care services (HSCA Active Locations .ods/.xlsx/.csv, or the care directory CSV)"),
-            ("dspt", "DSPT organisation search export (.csv as downloaded, or .xlsx/.ods)"),
-            ("postcodes", "Postcode lookup table (ONS Postcode Directory or NSPL CSV: postcode, lat, long)"),
-            ("ods", "NHS ODS care home sites or head offices (ecarehomesite or ecarehomehq CSV, no header row)"),
-        ],
-        widget=forms.RadioSelect,
-    )
+    kind = forms.ChoiceField(label="What is this file?", widget=forms.RadioSelect,
+                             choices=[(source.kind, source.label) for source in SOURCES.values()])
     file = forms.FileField(label="File", help_text="A .csv, .xlsx or .ods file.")
     as_of = forms.DateField(
         label="Date of the data", initial=timezone.localdate, required=False,
@@ -125,7 +118,7 @@ class ImportRunAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             uploaded = form.cleaned_data["file"]
             stored = uploads.save_upload(uploaded_file=uploaded)
-            run = uploads.queue_preview(source=form.cleaned_data["source"], path=stored, file_name=uploaded.name,
+            run = uploads.queue_preview(kind=form.cleaned_data["kind"], path=stored, file_name=uploaded.name,
                                         user=request.user.get_username(), as_of=form.cleaned_data["as_of"])
             tasks.preview_upload.defer(run_id=run.pk)
             return redirect("admin:providers_importrun_report", run_id=run.pk)
@@ -182,7 +175,8 @@ class ImportRunAdmin(admin.ModelAdmin):
     def sources_view(self, request):
         """Where each kind of data is downloaded from, and how the last try went."""
         records = {record.key: record for record in DataSource.objects.select_related("last_run")}
-        rows = [(source, refresh.source_url(source.key), records.get(source.key)) for source in refresh.SOURCES]
+        rows = [(download, refresh.download_url(download), records.get(download.key))
+                for download, _ in DOWNLOADS.values()]
         context = {**self.admin_site.each_context(request), "title": "Data downloads", "rows": rows,
                    "opts": self.model._meta}
         return TemplateResponse(request, "admin/providers/importrun/sources.html", context)

@@ -11,46 +11,27 @@ Only adult social care services are kept; every other row is counted as
 skipped with its reason. A service no longer listed is marked deregistered,
 never deleted, so links to it keep working.
 
-    run = import_cqc_file(path=Path("locations.ods"), dry_run=True)
+    run = import_cqc_file(path=Path("locations.ods"), dry_run=True)   # providers/imports/sources.py
 """
 
 from __future__ import annotations
 
-import itertools
 import re
-from dataclasses import dataclass
-from pathlib import Path
 
 from providers.imports import formats
-from providers.imports.models import ImportRun
-from providers.imports.problems import clip
+from providers.imports.problems import FileProblem, clip
 from providers.imports.skeleton import (
     MAX_STORED_ERRORS,
     PREVIEW_EXAMPLES,
     Field,
     ImportJob,
-    ParsedFile,
-    ProgressCallback,
     RowProblem,
-    create_staging_table,
-    data_rows,
+    Skipped,
     examples,
     raw_cursor,
     read_fields,
-    run_import,
-    set_aside_duplicates,
-    staging_columns,
-    staging_row,
 )
-from providers.imports.tabular import (
-    Columns,
-    FileProblem,
-    Row,
-    find_table,
-    iter_rows,
-    normalise_heading,
-    sniff_kind,
-)
+from providers.imports.tabular import Row, Table
 from providers.register.matching import rematch_locations
 from providers.register.models import Location, Provider
 from providers.search.postcodes import normalise_postcode
@@ -68,7 +49,8 @@ MAX_REMOVALS_LISTED = 100_000
 LOCATIONS = Location._meta.db_table
 PROVIDERS = Provider._meta.db_table
 # Older care directory files head the ID column without "ID" and the bracket.
-HEADING_ALIASES = {"cqc location (for office use only": "CQC Location ID (for office use only)"}
+DIRECTORY_ID_HEADING = "CQC Location ID (for office use only)"
+HEADING_ALIASES = (("CQC Location (for office use only", DIRECTORY_ID_HEADING),)
 
 
 # --- Validators (text -> value; ValueError says why, after the heading) ------------
@@ -110,7 +92,6 @@ _text, _required = formats.text, formats.required_text
 # Staging columns starting "provider_" describe the provider.
 FIELDS = [
     Field("cqc_location_id", headings=("Location ID",), validate=_cqc_id(LOCATION_ID, "location")),
-    Field("keep", "boolean"),
     Field("provider_id", headings=("Provider ID",), validate=_cqc_id(PROVIDER_ID, "provider")),
     Field("provider_name", headings=("Provider Name",), validate=_required()),
     Field("provider_ods_code"),
@@ -159,7 +140,6 @@ FIELDS = [
 DIRECTORY_FIELDS = [
     Field("cqc_location_id", headings=("CQC Location ID (for office use only)",),
           validate=_cqc_id(LOCATION_ID, "location")),
-    Field("keep", "boolean"),
     Field("provider_id", headings=("CQC Provider ID (for office use only)",), validate=_cqc_id(PROVIDER_ID, "provider")),
     Field("provider_name", headings=("Provider name",), validate=_required()),
     Field("name", headings=("Name",), validate=_required()),
@@ -177,22 +157,15 @@ DIRECTORY_FIELDS = [
     Field("website", headings=("Service's website (if available)",), validate=_text()),
 ]
 
-_NOT_WRITTEN = {"cqc_location_id", "keep", "provider_id", "provider_ods_code"}
+_NOT_WRITTEN = {"cqc_location_id", "provider_id", "provider_ods_code"}
 # Which Location columns each format writes (the rest keep their stored value).
-LOCATION_FIELDS = {
-    kind: [f.name for f in fields if f.name not in _NOT_WRITTEN and not f.name.startswith("provider_")]
-    for kind, fields in ((ImportRun.Kind.CQC_LOCATIONS, FIELDS), (ImportRun.Kind.CQC_DIRECTORY, DIRECTORY_FIELDS))
-}
+def location_fields(fields: tuple[Field, ...]) -> list[str]:
+    return [f.name for f in fields if f.name not in _NOT_WRITTEN and not f.name.startswith("provider_")]
 # Provider columns, as (staging column, Provider field).
 PROVIDER_COLUMNS = [
     (f.name, "provider_type" if f.name == "provider_type" else f.name.removeprefix("provider_"))
     for f in FIELDS if f.name.startswith("provider_") and f.name not in _NOT_WRITTEN
 ]
-
-
-@dataclass
-class CqcParsedFile(ParsedFile):
-    kind: str = ImportRun.Kind.CQC_LOCATIONS
 
 
 # --- Reading each format ---------------------------------------------------------
@@ -206,15 +179,16 @@ def _category(care_home: bool, service_types: list[str]) -> str:
     return Location.Category.OTHER
 
 
-def parse_active_location(row: Row) -> tuple[dict | None, str]:
-    """One Active Locations row -> (staging values, skip reason). Raises RowProblem.
+def read_active_location(row: Row, job: ImportJob) -> dict | Skipped:
+    """One Active Locations row -> its staging values, or Skipped. Raises RowProblem.
 
     Scope comes first: a row outside adult social care is skipped before any
     of its values is checked.
     """
     directorate = formats.tidy_text(row.get("Location Inspection Directorate"))
     if directorate.casefold() != formats.ADULT_SOCIAL_CARE_DIRECTORATE.casefold():
-        return None, f"not adult social care ({directorate or 'no directorate'})"
+        return Skipped(f"not adult social care ({directorate or 'no directorate'})",
+                       key=formats.tidy_text(row.get("Location ID"), limit=40))
     values = read_fields(FIELDS, row)
     if (values["latitude"] is None) != (values["longitude"] is None):
         raise RowProblem("Location Latitude and Location Longitude must both be given or both be blank")
@@ -229,15 +203,16 @@ def parse_active_location(row: Row) -> tuple[dict | None, str]:
             raise RowProblem(f"{formats.OPTIONAL_PROVIDER_ODS_HEADING} {exc}") from None
     elif not values["provider_id"].startswith("1-"):
         values["provider_ods_code"] = values["provider_id"]  # NHS providers are known by their ODS code
-    return values, ""
+    return values
 
 
-def parse_directory_row(row: Row) -> tuple[dict | None, str]:
-    """One care directory row -> (staging values, skip reason). Raises RowProblem."""
+def read_directory_row(row: Row, job: ImportJob) -> dict | Skipped:
+    """One care directory row -> its staging values, or Skipped. Raises RowProblem."""
     types = [s.strip() for s in row.get("Service types").split("|") if s.strip()]
     known = [formats.DIRECTORY_SOCIAL_CARE_TYPES[s.lower()] for s in types if s.lower() in formats.DIRECTORY_SOCIAL_CARE_TYPES]
     if not known:
-        return None, f"not adult social care ({', '.join(types) or 'no service type'})"
+        return Skipped(f"not adult social care ({', '.join(types) or 'no service type'})",
+                       key=formats.tidy_text(row.get(DIRECTORY_ID_HEADING), limit=40))
     values = read_fields(DIRECTORY_FIELDS, row)
     categories = [category for category, _ in known]
     values["category"] = next((c for c in ("care_home", "home_care") if c in categories), "other")
@@ -247,11 +222,12 @@ def parse_directory_row(row: Row) -> tuple[dict | None, str]:
     address = [part.strip() for part in row.get("Address").split(",") if part.strip()]
     values["town"] = formats.tidy_text(address.pop() if len(address) > 1 else "", limit=100)
     values["address_line_1"] = formats.tidy_text(", ".join(address))
-    return values, ""
+    return values
 
 
-def _directory_date(preamble: list[list[str]]):
-    for cells in preamble:
+def directory_date(table: Table):
+    """The care directory says in its notice block when it was produced ('produced on 16 November 2026')."""
+    for cells in table.preamble:
         for cell in cells:
             match = re.search(r"produced on (\d{1,2} \w+ \d{4})", cell)
             if match:
@@ -262,94 +238,13 @@ def _directory_date(preamble: list[list[str]]):
     return None
 
 
-def _renamed(cells: list[str]) -> list[str]:
-    return [HEADING_ALIASES.get(normalise_heading(c), c) for c in cells]
-
-
-def open_cqc_table(path: Path):
-    """Find which CQC format this is and where its header row is."""
-    rows = iter_rows(path)
-    head = [(number, _renamed(cells)) for number, cells in itertools.islice(rows, 40)]
-    if not head:
-        raise FileProblem("The file is empty.")
-    for _, cells in head:
-        names = {normalise_heading(c) for c in cells if c}
-        if normalise_heading("CQC Location ID (for office use only)") in names:
-            table = find_table(itertools.chain(head, rows), required=formats.DIRECTORY_REQUIRED, max_preamble_rows=40)
-            return ImportRun.Kind.CQC_DIRECTORY, table
-        if normalise_heading("Location ID") in names:
-            table = find_table(itertools.chain(head, rows), required=formats.ACTIVE_LOCATIONS_REQUIRED, max_preamble_rows=40)
-            return ImportRun.Kind.CQC_LOCATIONS, table
-    raise FileProblem(
-        "This does not look like a CQC file. We need the HSCA Active Locations file "
-        "(with a 'Location ID' column) or the CQC care directory CSV "
-        "(with a 'CQC Location ID (for office use only)' column)."
-    )
-
-
-# --- The import ------------------------------------------------------------------
-
-
-def import_cqc_file(*, path: Path, file_name: str | None = None, dry_run: bool = False, allow_removals: bool = False,
-                    started_by: str = "", progress: ProgressCallback | None = None, as_of=None,
-                    max_bad_share: float | None = None, queued: ImportRun | None = None) -> ImportRun:
-    """Check a CQC file, then (unless dry_run) apply it in one transaction.
-
-    Returns the ImportRun, whose state is SUCCEEDED, PREVIEW or FAILED.
-    A failed run changes no care service data. A file that would mark more
-    than REMOVAL_LIMIT of the registered services as no longer registered is
-    refused unless allow_removals is given: it is more likely cut short or
-    the wrong file than a real change.
-    """
-    return run_import(kind=ImportRun.Kind.CQC_LOCATIONS, path=path, file_name=file_name, dry_run=dry_run,
-                      started_by=started_by, progress=progress, as_of=as_of, max_bad_share=max_bad_share,
-                      queued=queued, parsed=CqcParsedFile(), stage=_stage_file, apply=_apply_staging,
-                      allow_removals=allow_removals)
-
-
-def _stage_file(job: ImportJob) -> None:
-    parsed: CqcParsedFile = job.parsed
-    kind, table = open_cqc_table(job.path)
-    parsed.kind = job.run.kind = kind
-    directory = kind == ImportRun.Kind.CQC_DIRECTORY
-    job.set_data_date(_directory_date(table.preamble) if directory else None)
-    columns = Columns(table.headings)
-    parse = parse_directory_row if directory else parse_active_location
-    id_heading = (DIRECTORY_FIELDS if directory else FIELDS)[0].heading
-    cursor = raw_cursor()
-    create_staging_table(cursor, "cqc_staging", staging_columns(FIELDS))
-    rows = data_rows(table, parsed=parsed, reporter=job.reporter, check_short_rows=sniff_kind(job.path) == "csv")
-    with cursor.copy("COPY cqc_staging FROM STDIN") as copy:
-        for row_number, cells in rows:
-            row = columns.row(cells)
-            try:
-                values, skip = parse(row)
-            except RowProblem as exc:
-                parsed.problems.add(row_number, str(exc))
-                continue
-            if values is None:
-                parsed.skipped[skip] += 1
-                # Kept in staging (not kept as a service) so it is not taken as removed.
-                values = {"cqc_location_id": formats.tidy_text(row.get(id_heading), limit=40)}
-                if not values["cqc_location_id"]:
-                    continue
-            values["keep"] = not skip
-            copy.write_row(staging_row(FIELDS, row_number, values))
-    set_aside_duplicates(cursor, staging="cqc_staging", key="cqc_location_id", label=id_heading, parsed=parsed)
-    _note_shared_ods_codes(cursor, job)
-    cursor.execute("SELECT count(*) FROM cqc_staging WHERE keep")
-    (parsed.kept,) = cursor.fetchone()
-    if parsed.rows_read == 0:
-        raise FileProblem("The file has a header row but no data rows.")
-    if parsed.kept == 0 and not parsed.problems:
-        raise FileProblem("The file lists no adult social care services, so nothing was imported.")
-    job.run.rows_read = parsed.rows_read
+# --- After staging, and applying it --------------------------------------------------
 
 
 SHARED_CODES_LABEL = "Location ODS codes also used by another provider's service (not used to match either)"
 
 
-def _note_shared_ods_codes(cursor, job: ImportJob) -> None:
+def note_shared_ods_codes(cursor, job: ImportJob) -> None:
     """List each service whose Location ODS Code an earlier row of another provider also uses.
 
     Such a code cannot say whose DSPT record is whose; the matching ladder
@@ -370,22 +265,25 @@ def _note_shared_ods_codes(cursor, job: ImportJob) -> None:
         job.run.preview[SHARED_CODES_LABEL] = notes
 
 
-def _apply_staging(job: ImportJob) -> None:
-    """Write the staged rows: providers, then services, then deregistrations."""
+def apply(job: ImportJob) -> None:
+    """Write the staged rows: providers, then services, then deregistrations; then match and index them."""
     run, parsed = job.run, job.parsed
+    fields = location_fields(job.format.fields)
     cursor = raw_cursor()
     cursor.execute("CREATE INDEX ON cqc_staging (cqc_location_id)")
     cursor.execute("ANALYZE cqc_staging")
     _upsert_providers(cursor)
-    run.added = _insert_locations(cursor, parsed.kind, run.preview)
-    run.changed = _update_locations(cursor, parsed.kind, run.preview)
+    run.added = _insert_locations(cursor, fields, run.preview)
+    run.changed = _update_locations(cursor, fields, run.preview)
     run.removed = _mark_removed(cursor, job)
     _copy_provider_names(cursor)
     run.unchanged = parsed.kept - run.added - run.changed
     cursor.execute(f"ANALYZE {LOCATIONS}")  # fresh statistics for the matching join
     cursor.execute(f"ANALYZE {PROVIDERS}")
-    rematch_locations()
-    rebuild_search_words()
+    with job.step("matching"):
+        rematch_locations()
+    with job.step("search words"):
+        rebuild_search_words()
 
 
 def _upsert_providers(cursor) -> None:
@@ -429,8 +327,7 @@ def _staged_value(field: str) -> str:
     return f"COALESCE(s.{field}, {_DEFAULTS[field]})" if field in _DEFAULTS else f"s.{field}"
 
 
-def _insert_locations(cursor, kind: str, preview: dict) -> int:
-    fields = LOCATION_FIELDS[kind]
+def _insert_locations(cursor, fields: list[str], preview: dict) -> int:
     not_given = sorted(set(_DEFAULTS) - set(fields))
     preview["added"] = examples(cursor, f"""
         SELECT s.name || ' (' || s.cqc_location_id || ')' FROM cqc_staging s
@@ -447,9 +344,8 @@ def _insert_locations(cursor, kind: str, preview: dict) -> int:
     return cursor.rowcount
 
 
-def _update_locations(cursor, kind: str, preview: dict) -> int:
+def _update_locations(cursor, fields: list[str], preview: dict) -> int:
     """Update services whose details changed; a service listed again is registered again."""
-    fields = LOCATION_FIELDS[kind]
     cursor.execute(f"""
         UPDATE {LOCATIONS} l
         SET {', '.join(f"{f} = {_staged_value(f)}" for f in fields)},

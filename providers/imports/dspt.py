@@ -6,46 +6,27 @@ current status. We keep every status we have seen for an organisation, so
 earlier years are never lost, and point the organisation at the status of
 the newest file.
 
-    run = import_dspt_file(path=Path("DSPT search results 17_10_2023 08_55_43.csv"))
+    run = import_dspt_file(path=Path("DSPT search results 17_10_2023 08_55_43.csv"))   # providers/imports/sources.py
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
-from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.utils import timezone
 
 from providers.imports import formats
-from providers.imports.models import ImportRun
 from providers.imports.problems import clip
 from providers.imports.skeleton import (
     Field,
     ImportJob,
-    ParsedFile,
-    ProgressCallback,
     RowProblem,
-    create_staging_table,
-    data_rows,
+    Skipped,
     examples,
     raw_cursor,
     read_fields,
-    run_import,
-    set_aside_duplicates,
-    staging_columns,
-    staging_row,
 )
-from providers.imports.tabular import (
-    Columns,
-    FileProblem,
-    Row,
-    find_table,
-    iter_rows,
-    normalise_heading,
-    sniff_kind,
-)
+from providers.imports.tabular import Row
 from providers.register.matching import rematch_locations
 from providers.register.models import DsptAssessment, DsptOrganisation
 from providers.results import dspt_status
@@ -87,12 +68,6 @@ FIELDS = [
 ]
 
 
-@dataclass
-class DsptParsedFile(ParsedFile):
-    has_code_column: bool = True
-    unrecognised_statuses: Counter = field(default_factory=Counter)
-
-
 def _year_start(first: str, second: str, *, today) -> int | None:
     start = int(first) + (2000 if len(first) == 2 else 0)
     if int(second) % 100 != (start + 1) % 100 or not 2017 <= start <= today.year + 1:
@@ -123,24 +98,10 @@ def parse_status(text: str, *, today=None) -> tuple[str, int | None]:
     return status, year_start
 
 
-def open_dspt_table(path: Path):
-    """Find the header row; say which export this is (2023 with 'Code', or 2022)."""
-    rows = iter_rows(path)
-    table = find_table(
-        rows, required=["Organisation Name", "Date Of Publication"],
-        not_found_message="This does not look like a DSPT export. We need the columns "
-                          "'Organisation Name', 'Status' (or 'Latest Status') and 'Date Of Publication'.",
-    )
-    names = {normalise_heading(h) for h in table.headings}
-    if not names & {"status", "latest status"}:
-        raise FileProblem(f"Row {table.header_row}: the 'Status' column is missing (the 2022 export calls it 'Latest Status').")
-    return table, "code" in names
-
-
-def _code(row: Row, values: dict, has_code_column: bool) -> str:
+def _code(row: Row, values: dict) -> str:
     """The organisation's code: the Code column, or (2022 export) a code in brackets after the name."""
     in_name = _CODE_IN_NAME.search(values["name"])
-    if has_code_column:
+    if row.columns.has("Code"):
         try:
             code = formats.parse_dspt_code(row.get("Code"))
         except ValueError as exc:
@@ -152,74 +113,42 @@ def _code(row: Row, values: dict, has_code_column: bool) -> str:
     return code
 
 
-def parse_dspt_row(row: Row, parsed: DsptParsedFile, *, today) -> tuple[dict | None, str]:
-    """One export row -> (staging values, skip reason). Raises RowProblem for a row to set aside."""
+def read_row(row: Row, job: ImportJob) -> dict | Skipped:
+    """One export row -> its staging values, or Skipped. Raises RowProblem for a row to set aside."""
     values = read_fields(FIELDS, row)
-    values["ods_code"] = _code(row, values, parsed.has_code_column)
+    values["ods_code"] = _code(row, values)
     if not values["ods_code"]:
-        return None, "no ODS code (the 2022 export has no Code column and the name has none in brackets)"
+        return Skipped("no ODS code (the 2022 export has no Code column and the name has none in brackets)")
     try:
-        values["status"], values["year_start"] = parse_status(values["status_text"], today=today)
+        values["status"], values["year_start"] = parse_status(values["status_text"], today=job.today)
     except ValueError as exc:
         raise RowProblem(f"Status {exc}") from None
-    if values["status"] == dspt_status.OTHER:
-        parsed.unrecognised_statuses[values["status_text"]] += 1
     published_on = values["published_on"]
     if published_on is None and values["status"] not in (dspt_status.NOT_PUBLISHED, dspt_status.OTHER):
         raise RowProblem("Date Of Publication is blank")
-    if published_on and published_on > today:
+    if published_on and published_on > job.today:
         raise RowProblem(f"Date Of Publication {published_on:%d/%m/%Y} is in the future")
-    return values, ""
+    return values
 
 
-def import_dspt_file(*, path: Path, file_name: str | None = None, dry_run: bool = False, started_by: str = "",
-                     progress: ProgressCallback | None = None, as_of=None, max_bad_share: float | None = None,
-                     queued: ImportRun | None = None) -> ImportRun:
-    """Check a DSPT export, then (unless dry_run) apply it in one transaction."""
-    return run_import(kind=ImportRun.Kind.DSPT, path=path, file_name=file_name, dry_run=dry_run,
-                      started_by=started_by, progress=progress, as_of=as_of, max_bad_share=max_bad_share,
-                      queued=queued, parsed=DsptParsedFile(), stage=_stage_file, apply=_apply_staging)
+UNRECOGNISED_LABEL = "statuses we do not recognise (kept as published)"
 
 
-def _stage_file(job: ImportJob) -> None:
-    parsed: DsptParsedFile = job.parsed
-    job.set_data_date()
-    table, parsed.has_code_column = open_dspt_table(job.path)
-    columns = Columns(table.headings)
-    today = timezone.localdate()
-    cursor = raw_cursor()
-    create_staging_table(cursor, "dspt_staging", staging_columns(FIELDS))
-    rows = data_rows(table, parsed=parsed, reporter=job.reporter, check_short_rows=sniff_kind(job.path) == "csv")
-    with cursor.copy("COPY dspt_staging FROM STDIN") as copy:
-        for row_number, cells in rows:
-            try:
-                values, skip = parse_dspt_row(columns.row(cells), parsed, today=today)
-            except RowProblem as exc:
-                parsed.problems.add(row_number, str(exc))
-                continue
-            if values is None:
-                parsed.skipped[skip] += 1
-                continue
-            parsed.kept += 1
-            copy.write_row(staging_row(FIELDS, row_number, values))
-    parsed.kept -= set_aside_duplicates(cursor, staging="dspt_staging", key="ods_code", label="Code", parsed=parsed)
-    if parsed.rows_read == 0:
-        raise FileProblem("The file has a header row but no data rows.")
-    if parsed.kept == 0 and not parsed.problems:
-        raise FileProblem("No row in the file has an ODS code, so nothing can be matched. Nothing was imported.")
-    job.run.rows_read = parsed.rows_read
-    if parsed.unrecognised_statuses:
-        job.run.preview["statuses we do not recognise (kept as published)"] = [
-            f"{text}: {count} row{'' if count == 1 else 's'}" for text, count in parsed.unrecognised_statuses.most_common()
-        ]
+def note_unrecognised_statuses(cursor, job: ImportJob) -> None:
+    """The preview lists each status we do not recognise, and how many rows use it."""
+    cursor.execute(f"""SELECT status_text, count(*) FROM {job.source.staging} WHERE status = %s
+                       GROUP BY status_text ORDER BY count(*) DESC, status_text""", [dspt_status.OTHER])
+    notes = [f"{text}: {count} row{'' if count == 1 else 's'}" for text, count in cursor.fetchall()]
+    if notes:
+        job.run.preview[UNRECOGNISED_LABEL] = notes
 
 
 ORGANISATIONS = DsptOrganisation._meta.db_table
 ASSESSMENTS = DsptAssessment._meta.db_table
 
 
-def _apply_staging(job: ImportJob) -> None:
-    """Add new organisations and statuses; point each organisation at its newest status."""
+def apply(job: ImportJob) -> None:
+    """Add new organisations and statuses; point each organisation at its newest status; then rematch."""
     run = job.run
     cursor = raw_cursor()
     cursor.execute("CREATE UNIQUE INDEX ON dspt_staging (ods_code)")
@@ -246,8 +175,8 @@ def _apply_staging(job: ImportJob) -> None:
         f"{new_statuses} new statuses added to the history. "
         f"{not_in_file} organisations we hold are not in this file; we keep them as they were."
     )
-    rematch_locations()
-
+    with job.step("matching"):
+        rematch_locations()
 
 def _add_organisations(cursor) -> int:
     cursor.execute(f"""

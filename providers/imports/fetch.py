@@ -36,7 +36,7 @@ class DownloadProblem(Exception):
 
 
 @dataclass
-class Download:
+class Fetched:
     """What a download brought: a file (None when unchanged) and the validators to send next time."""
 
     path: Path | None
@@ -49,7 +49,7 @@ class Download:
         return self.path is None
 
 
-def fetch(*, url: str, folder: Path, etag: str = "", last_modified: str = "") -> Download:
+def fetch(*, url: str, folder: Path, etag: str = "", last_modified: str = "") -> Fetched:
     """Download url into folder. Raises DownloadProblem (with the file removed) on any failure."""
     if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
         raise DownloadProblem(f"{clip(url)} is not a web address (it must start with http:// or https://).")
@@ -63,7 +63,7 @@ def fetch(*, url: str, folder: Path, etag: str = "", last_modified: str = "") ->
         response = urllib.request.urlopen(request, timeout=settings.REFRESH_TIMEOUT_SECONDS)  # noqa: S310 (checked above)
     except urllib.error.HTTPError as exc:
         if exc.code == 304:
-            return Download(path=None, file_name="", etag=etag, last_modified=last_modified)
+            return Fetched(path=None, file_name="", etag=etag, last_modified=last_modified)
         raise DownloadProblem(f"The server answered {exc.code} ({exc.reason}) for {clip(url)}.") from None
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
@@ -76,7 +76,7 @@ def fetch(*, url: str, folder: Path, etag: str = "", last_modified: str = "") ->
         except BaseException:
             path.unlink(missing_ok=True)
             raise
-        return Download(path=path, file_name=file_name, etag=response.headers.get("ETag", ""),
+        return Fetched(path=path, file_name=file_name, etag=response.headers.get("ETag", ""),
                         last_modified=response.headers.get("Last-Modified", ""))
 
 

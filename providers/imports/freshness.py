@@ -22,7 +22,6 @@ from django.db.models import Max, Q
 from providers.imports.models import ImportRun
 
 CACHE_SECONDS = 60
-CQC_KINDS = (ImportRun.Kind.CQC_LOCATIONS, ImportRun.Kind.CQC_DIRECTORY)
 _cached: tuple[float, "DataDates"] | None = None
 
 
@@ -61,5 +60,5 @@ def forget() -> None:
 def _read() -> DataDates:
     imported = ImportRun.objects.filter(state=ImportRun.State.SUCCEEDED, dry_run=False)
     newest = imported.aggregate(dspt=Max("data_as_of", filter=Q(kind=ImportRun.Kind.DSPT)),
-                                cqc=Max("data_as_of", filter=Q(kind__in=CQC_KINDS)))
+                                cqc=Max("data_as_of", filter=Q(kind=ImportRun.Kind.CQC)))
     return DataDates(dspt_as_of=newest["dspt"], cqc_as_of=newest["cqc"])

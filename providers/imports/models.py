@@ -14,11 +14,12 @@ class ImportRun(models.Model):
     """One import of one file, with what it did (or would do, for a dry run)."""
 
     class Kind(models.TextChoices):
-        CQC_LOCATIONS = "cqc_locations", "CQC active locations"
-        CQC_DIRECTORY = "cqc_directory", "CQC care directory"
+        """The kinds of file we import: the keys of providers/imports/sources.py."""
+
+        CQC = "cqc", "CQC list of care services"
         DSPT = "dspt", "DSPT organisation search export"
+        ODS = "ods", "NHS ODS care home list"
         POSTCODES = "postcodes", "Postcode lookup"
-        ODS_CARE_HOMES = "ods_care_homes", "NHS ODS care home sites or head offices"
 
     class State(models.TextChoices):
         QUEUED = "queued", "Waiting to start"
@@ -30,6 +31,8 @@ class ImportRun(models.Model):
         DISCARDED = "discarded", "Preview discarded (nothing written)"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    layout = models.CharField(max_length=100, blank=True,
+                              help_text="Which layout of its kind the file turned out to be, e.g. 'CQC care directory'.")
     file_name = models.CharField(max_length=255)
     file_sha256 = models.CharField("file checksum (SHA-256)", max_length=64, blank=True)
     file_size = models.BigIntegerField(default=0)
@@ -60,8 +63,9 @@ class ImportRun(models.Model):
     )
     # What the import is doing now, for the live report ("Reading the file").
     stage = models.CharField(max_length=100, blank=True)
-    # The scheduled or command-line download this run came from, if any.
-    source = models.CharField(max_length=20, blank=True)
+    # The scheduled or command-line download this run came from, if any (a DataSource key).
+    download = models.CharField(max_length=20, blank=True)
+    timings = models.JSONField(default=dict, blank=True, help_text="Seconds each step of the import took.")
     stored_file = models.CharField(
         max_length=500, blank=True, help_text="Where an uploaded file waits between preview and import."
     )

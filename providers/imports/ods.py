@@ -17,36 +17,18 @@ a file is, we tell by its number of columns (docs/data-formats.md):
 Each file is the whole list of its kind: records of that kind that are no
 longer in it are removed.
 
-    run = import_ods_file(path=Path("ecarehomesite.csv"))
+    run = import_ods_file(path=Path("ecarehomesite.csv"))   # providers/imports/sources.py
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-from dataclasses import dataclass
-from pathlib import Path
 
 from providers.imports import formats
-from providers.imports.models import ImportRun
-from providers.imports.problems import clip
-from providers.imports.skeleton import (
-    Field,
-    ImportJob,
-    ParsedFile,
-    ProgressCallback,
-    RowProblem,
-    create_staging_table,
-    data_rows,
-    examples,
-    raw_cursor,
-    read_fields,
-    run_import,
-    set_aside_duplicates,
-    staging_columns,
-    staging_row,
-)
-from providers.imports.tabular import Columns, FileProblem, Table, iter_rows
+from providers.imports.problems import FileProblem, clip
+from providers.imports.skeleton import Field, Format, ImportJob, Source, examples, raw_cursor, read_fields
+from providers.imports.tabular import Row, Table
 from providers.register.matching import rematch_locations
 from providers.register.models import Location, OdsCareHome
 
@@ -88,61 +70,34 @@ FIELDS = [
 ]
 
 
-@dataclass
-class OdsParsedFile(ParsedFile):
-    kind: str = ""  # OdsCareHome.Kind of the file
+def read_row(row: Row, job: ImportJob) -> dict:
+    """One site or head office -> its staging values. Raises RowProblem."""
+    return read_fields(FIELDS, row)
 
 
-def import_ods_file(*, path: Path, file_name: str | None = None, dry_run: bool = False, started_by: str = "",
-                    progress: ProgressCallback | None = None, as_of=None,
-                    max_bad_share: float | None = None, queued: ImportRun | None = None) -> ImportRun:
-    """Check an ODS care home site or head office file, then (unless dry_run) replace that list with it."""
-    return run_import(kind=ImportRun.Kind.ODS_CARE_HOMES, path=path, file_name=file_name, dry_run=dry_run,
-                      started_by=started_by, progress=progress, as_of=as_of, max_bad_share=max_bad_share,
-                      queued=queued, parsed=OdsParsedFile(), stage=_stage_file, apply=_apply_staging)
-
-
-def _kind_of(first_row: list[str]) -> tuple[str, list[str]]:
-    """Which list a file is, from its first row: (OdsCareHome.Kind, headings)."""
-    count = len(first_row)
-    code = first_row[0].strip().upper() if first_row else ""
-    if not code or not code.isalnum():
-        raise FileProblem("This does not look like an NHS ODS care home file: its first cell should be an "
-                          f"organisation code, not '{clip(code)}'. The files have no header row.")
-    if count >= len(SITE_HEADINGS) - 2:
-        return OdsCareHome.Kind.SITE, SITE_HEADINGS
-    if len(HEAD_OFFICE_HEADINGS) - 2 <= count < len(SITE_HEADINGS) - 2:
-        return OdsCareHome.Kind.HEAD_OFFICE, HEAD_OFFICE_HEADINGS
-    raise FileProblem(f"This does not look like an NHS ODS care home file: its rows have {count} columns. "
-                      f"The site file (ecarehomesite) has {len(SITE_HEADINGS)} and the head office file "
-                      f"(ecarehomehq) {len(HEAD_OFFICE_HEADINGS)}.")
-
-
-def _stage_file(job: ImportJob) -> None:
-    parsed: OdsParsedFile = job.parsed
-    job.set_data_date()
-    rows = iter_rows(job.path)
+def find_list(source: Source, rows) -> tuple[Format, Table]:
+    """Which list a file is, from the number of columns of its first row (the files have no header row)."""
     first = next((item for item in rows if any(item[1])), None)
     if first is None:
         raise FileProblem("The file has no rows.")
-    parsed.kind, headings = _kind_of(first[1])
-    job.run.preview["file"] = [f"NHS ODS care home {OdsCareHome.Kind(parsed.kind).label.lower()} list"]
-    columns = Columns(headings)
-    table = Table(headings=headings[:len(first[1])], header_row=0, rows=itertools.chain([first], rows), preamble=[])
-    cursor = raw_cursor()
-    create_staging_table(cursor, "ods_staging", staging_columns(FIELDS))
-    with cursor.copy("COPY ods_staging FROM STDIN") as copy:
-        for row_number, cells in data_rows(table, parsed=parsed, reporter=job.reporter, check_short_rows=True):
-            try:
-                values = read_fields(FIELDS, columns.row(cells))
-            except RowProblem as exc:
-                parsed.problems.add(row_number, str(exc))
-                continue
-            parsed.kept += 1
-            copy.write_row(staging_row(FIELDS, row_number, values))
-    parsed.kept -= set_aside_duplicates(cursor, staging="ods_staging", key="code", label="Organisation Code",
-                                        parsed=parsed)
-    job.run.rows_read = parsed.rows_read
+    count = len(first[1])
+    code = first[1][0].strip().upper()
+    if not code or not code.isalnum():
+        raise FileProblem("This does not look like an NHS ODS care home file: its first cell should be an "
+                          f"organisation code, not '{clip(code)}'. The files have no header row.")
+    # The site list first: it has more columns. Either may come with its last two left off.
+    fmt = next((fmt for fmt in source.formats if count >= len(fmt.headings) - 2), None)
+    if fmt is None:
+        raise FileProblem(f"This does not look like an NHS ODS care home file: its rows have {count} columns. "
+                          f"The site file (ecarehomesite) has {len(SITE_HEADINGS)} and the head office file "
+                          f"(ecarehomehq) {len(HEAD_OFFICE_HEADINGS)}.")
+    headings = list(fmt.headings[:count])
+    return fmt, Table(headings=headings, header_row=0, rows=itertools.chain([first], rows), preamble=[])
+
+
+def kind_of_list(job: ImportJob) -> str:
+    """The OdsCareHome.Kind of the list being imported."""
+    return OdsCareHome.Kind.SITE if job.format.headings == tuple(SITE_HEADINGS) else OdsCareHome.Kind.HEAD_OFFICE
 
 
 ODS_CARE_HOMES = OdsCareHome._meta.db_table
@@ -150,9 +105,9 @@ LOCATIONS = Location._meta.db_table
 _COLUMNS = ["name", "postcode", "opened_on", "closed_on", "parent_code", "left_parent_on"]
 
 
-def _apply_staging(job: ImportJob) -> None:
+def apply(job: ImportJob) -> None:
     """Replace the list of this kind with the staged rows; then re-run the matching ladder."""
-    run, kind = job.run, job.parsed.kind
+    run, kind = job.run, kind_of_list(job)
     cursor = raw_cursor()
     run.preview["added"] = examples(cursor, f"""
         SELECT s.name || ' (' || s.code || ')' FROM ods_staging s
@@ -174,7 +129,8 @@ def _apply_staging(job: ImportJob) -> None:
     run.added = job.parsed.kept - existing
     run.changed = written - run.added
     run.unchanged = existing - run.changed
-    rematch_locations()
+    with job.step("matching"):
+        rematch_locations()
     cursor.execute(f"SELECT count(*) FROM {LOCATIONS} WHERE dspt_match = 'head_office' AND deregistered_on IS NULL")
     (through_head_office,) = cursor.fetchone()
     label = OdsCareHome.Kind(kind).label.lower()

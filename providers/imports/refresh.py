@@ -1,6 +1,6 @@
 """Fresh data without an admin: download each published file and import it like an upload.
 
-Each source (settings.REFRESH_SOURCES, from environment variables) is
+Each download (providers/imports/sources.py; its address from an environment variable) is
 downloaded with a conditional request; an unchanged file (the server says
 304, or the bytes are the same as last time) is not imported again. A new
 file goes through the same importer, checks and report as an upload: a file
@@ -12,107 +12,94 @@ DataSource, and a failed or rejected one is logged and shown to admins.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
 
-from providers.imports import fetch as downloads
+from providers.imports import fetch
 from providers.imports.models import DataSource, ImportRun
 from providers.imports.runs import file_checksum
-from providers.imports.uploads import IMPORTERS, upload_folder
+from providers.imports.skeleton import Download, Source
+from providers.imports.sources import DOWNLOADS
+from providers.imports.uploads import upload_folder
 
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Source:
-    key: str
-    label: str
-    importer: str  # a key of uploads.IMPORTERS
+def configured_downloads() -> list[Download]:
+    """The downloads with an address set, in refresh order."""
+    return [download for download, _ in DOWNLOADS.values() if download_url(download) or _page_url(download)]
 
 
-# In the order they are refreshed: the lists a match relies on come before the results.
-SOURCES = [
-    Source("postcodes", "Postcode lookup", "postcodes"),
-    Source("ods_head_offices", "NHS ODS care home head offices", "ods"),
-    Source("ods_sites", "NHS ODS care home sites", "ods"),
-    Source("cqc", "CQC list of care services", "cqc"),
-    Source("dspt", "DSPT results", "dspt"),
-]
-SOURCE_BY_KEY = {source.key: source for source in SOURCES}
-# The sources each schedule refreshes (providers/tasks.py).
-SCHEDULES = {"dspt": ["dspt"], "cqc": ["cqc"], "ods": ["ods_head_offices", "ods_sites", "postcodes"]}
+def download_url(download: Download) -> str:
+    return settings.REFRESH_SOURCES.get(download.setting, "").strip()
 
 
-def configured_sources() -> list[Source]:
-    """The sources with an address set, in refresh order."""
-    return [source for source in SOURCES if source_url(source.key) or _page_url(source.key)]
+def _page_url(download: Download) -> str:
+    return settings.REFRESH_SOURCES.get(download.page_setting, "").strip() if download.page_setting else ""
 
 
-def source_url(key: str) -> str:
-    return settings.REFRESH_SOURCES.get(key, "").strip()
-
-
-def _page_url(key: str) -> str:
-    return settings.REFRESH_SOURCES.get("cqc_page", "").strip() if key == "cqc" else ""
+def on_schedule(schedule: str) -> list[str]:
+    """The keys of the configured downloads that this schedule ('dspt', 'cqc', 'ods') refreshes."""
+    return [download.key for download in configured_downloads() if download.schedule == schedule]
 
 
 def refresh_sources(*, keys: list[str] | None = None, started_by: str) -> list[DataSource]:
-    """Refresh each configured source (or just those named). Returns their records, in order."""
-    wanted = configured_sources() if keys is None else [SOURCE_BY_KEY[key] for key in keys]
-    return [refresh_source(source=source, started_by=started_by) for source in wanted]
+    """Refresh each configured download (or just those named). Returns their records, in order."""
+    wanted = configured_downloads() if keys is None else [DOWNLOADS[key][0] for key in keys]
+    return [refresh_download(download=download, started_by=started_by) for download in wanted]
 
 
-def refresh_source(*, source: Source, started_by: str) -> DataSource:
-    """Download one source and, if it changed, import it. Never raises for a bad download or file."""
-    record, _ = DataSource.objects.get_or_create(key=source.key)
+def refresh_download(*, download: Download, started_by: str) -> DataSource:
+    """Download one file and, if it changed, import it. Never raises for a bad download or file."""
+    record, _ = DataSource.objects.get_or_create(key=download.key)
     record.checked_at = timezone.now()
     try:
-        url = source_url(source.key) or downloads.find_cqc_file_link(page_url=_page_url(source.key))
+        url = download_url(download) or fetch.find_cqc_file_link(page_url=_page_url(download))
         if not url:
-            raise downloads.DownloadProblem(f"No address is set for the {source.label.lower()}.")
+            raise fetch.DownloadProblem(f"No address is set for the {download.label.lower()}.")
         same_address = url == record.url
-        download = downloads.fetch(url=url, folder=upload_folder(),
-                                   etag=record.etag if same_address else "",
-                                   last_modified=record.last_modified if same_address else "")
-    except downloads.DownloadProblem as exc:
-        return _record(record, DataSource.Outcome.FAILED, f"{source.label}: {exc} Nothing changed.")
+        fetched = fetch.fetch(url=url, folder=upload_folder(),
+                              etag=record.etag if same_address else "",
+                              last_modified=record.last_modified if same_address else "")
+    except fetch.DownloadProblem as exc:
+        return _record(record, DataSource.Outcome.FAILED, f"{download.label}: {exc} Nothing changed.")
     record.url = url
-    if download.unchanged:
+    if fetched.unchanged:
         return _record(record, DataSource.Outcome.UNCHANGED, "The server says the file has not changed.")
     try:
-        return _import(record, source, download, started_by=started_by)
-    except Exception:  # a fault of ours, not the file's: recorded, and the other sources still refresh
-        logger.exception("Data refresh of %s stopped with an unexpected error", source.key)
+        return _import(record, download, fetched, started_by=started_by)
+    except Exception:  # a fault of ours, not the file's: recorded, and the other downloads still refresh
+        logger.exception("Data refresh of %s stopped with an unexpected error", download.key)
         return _record(record, DataSource.Outcome.FAILED,
-                       f"{source.label}: the import stopped because of an unexpected error. Nothing changed.")
+                       f"{download.label}: the import stopped because of an unexpected error. Nothing changed.")
     finally:
-        download.path.unlink(missing_ok=True)
+        fetched.path.unlink(missing_ok=True)
 
 
-def _import(record: DataSource, source: Source, download: downloads.Download, *, started_by: str) -> DataSource:
+def _import(record: DataSource, download: Download, fetched: fetch.Fetched, *, started_by: str) -> DataSource:
     """Import a downloaded file unless it is the one imported last time."""
+    source: Source = DOWNLOADS[download.key][1]
     try:
-        path, file_name = downloads.unpack_single_csv(download.path, download.file_name)
-    except downloads.DownloadProblem as exc:
-        return _record(record, DataSource.Outcome.FAILED, f"{source.label}: {exc} Nothing changed.")
+        path, file_name = fetch.unpack_single_csv(fetched.path, fetched.file_name)
+    except fetch.DownloadProblem as exc:
+        return _record(record, DataSource.Outcome.FAILED, f"{download.label}: {exc} Nothing changed.")
     try:
         checksum = file_checksum(path)
         if checksum == record.file_sha256:
-            record.etag, record.last_modified = download.etag, download.last_modified
+            record.etag, record.last_modified = fetched.etag, fetched.last_modified
             return _record(record, DataSource.Outcome.UNCHANGED, "The file is the same as the one imported last time.")
-        run = IMPORTERS[source.importer](path=path, file_name=file_name, started_by=started_by)
+        run = source.import_file(path=path, file_name=file_name, started_by=started_by)
     finally:
         Path(path).unlink(missing_ok=True)
-    run.source = source.key
-    run.save(update_fields=["source"])
+    run.download = download.key
+    run.save(update_fields=["download"])
     record.last_run = run
     if run.state != ImportRun.State.SUCCEEDED:
-        return _record(record, DataSource.Outcome.REJECTED, f"{source.label}: {run.message}")
+        return _record(record, DataSource.Outcome.REJECTED, f"{download.label}: {run.message}")
     # Only a file that imported is remembered: a rejected one is tried again next time.
-    record.etag, record.last_modified, record.file_sha256 = download.etag, download.last_modified, checksum
+    record.etag, record.last_modified, record.file_sha256 = fetched.etag, fetched.last_modified, checksum
     return _record(record, DataSource.Outcome.IMPORTED, run.message)
 
 

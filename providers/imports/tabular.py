@@ -84,9 +84,12 @@ def _sniff_zip(path: Path) -> str:
     raise FileProblem("The file is a zip archive but not a spreadsheet. Upload a .csv, .xlsx or .ods file.")
 
 
-def iter_rows(path: Path, *, sheet: str | None = None) -> Iterator[tuple[int, list[str]]]:
-    """Yield (row number, cells) from any supported file, within the reading limits."""
-    kind = sniff_kind(path)
+def iter_rows(path: Path, *, kind: str = "", sheet: str | None = None) -> Iterator[tuple[int, list[str]]]:
+    """Yield (row number, cells) from any supported file, within the reading limits.
+
+    kind: what sniff_kind() said of the file, when the caller has asked already.
+    """
+    kind = kind or sniff_kind(path)
     limits = Limits.from_settings()
     if kind == "csv":
         return _iter_csv(path, limits)
@@ -105,42 +108,46 @@ def _damage_reported(rows: Iterator, kind: str) -> Iterator[tuple[int, list[str]
 def find_table(
     rows: Iterable[tuple[int, list[str]]],
     *,
-    required: Iterable[str],
+    required: Iterable[str | tuple[str, ...]],
     max_preamble_rows: int = 30,
     not_found_message: str = "",
+    missing: dict[str, str] | None = None,
 ) -> Table:
     """Find the header row by its headings (it is not always row 1).
 
-    Returns the headings and an iterator over the rows after it. Rows before
-    the header (a notice block, a title) are kept as `preamble`.
+    required: headings the header must hold; a tuple is one column under any
+    of its names. Returns the headings and an iterator over the rows after
+    it. Rows before the header (a notice block, a title) are kept as
+    `preamble`. missing: what to say, instead of listing it, when only that
+    one heading is missing.
     """
-    required = list(required)
-    wanted = {normalise_heading(h) for h in required}
+    required = [(item,) if isinstance(item, str) else tuple(item) for item in required]
     iterator = iter(rows)
     preamble: list[list[str]] = []
-    best: tuple[int, list[str]] | None = None
+    best: tuple[int, list[tuple[str, ...]]] | None = None
     for row_number, cells in iterator:
         names = {normalise_heading(c) for c in cells if c}
-        if wanted <= names:
-            headings = [c.strip() for c in cells]
-            return Table(headings=headings, header_row=row_number, rows=iterator, preamble=preamble)
-        found = len(wanted & names)
-        if found and (best is None or found > len(wanted & {normalise_heading(c) for c in best[1]})):
-            best = (row_number, cells)
+        absent = [names_of for names_of in required if not any(normalise_heading(n) in names for n in names_of)]
+        if not absent:
+            return Table(headings=[c.strip() for c in cells], header_row=row_number, rows=iterator, preamble=preamble)
+        if len(absent) < len(required) and (best is None or len(absent) < len(best[1])):
+            best = (row_number, absent)
         preamble.append(cells)
         if len(preamble) >= max_preamble_rows:
             break
     if best is not None:
-        have = {normalise_heading(c) for c in best[1]}
-        missing = [h for h in required if normalise_heading(h) not in have]
+        row_number, absent = best
+        if len(absent) == 1 and absent[0][0] in (missing or {}):
+            raise FileProblem(f"Row {row_number}: {missing[absent[0][0]]}.")
         raise FileProblem(
-            f"Row {best[0]} looks like the header row, but these columns are missing: "
-            + ", ".join(missing)
+            f"Row {row_number} looks like the header row, but these columns are missing: "
+            + ", ".join(" or ".join(names_of) for names_of in absent)
             + ". Check the file is the right one and its columns have not been renamed."
         )
     raise FileProblem(
         not_found_message
-        or "We could not find the header row. The file must have these columns: " + ", ".join(required) + "."
+        or "We could not find the header row. The file must have these columns: "
+        + ", ".join(" or ".join(names_of) for names_of in required) + "."
     )
 
 
@@ -212,17 +219,6 @@ class Row:
         cells = self.cells
         return [name for name, position in self.columns.flag_group(prefix)
                 if position < len(cells) and cells[position].strip().upper() == "Y"]
-
-
-def short_row_problem(cells: list[str], headings: list[str]) -> str:
-    """For CSV files: a row with fewer cells than the header was probably cut short.
-
-    (Spreadsheet readers drop empty cells at the end of a row, so this check
-    is for CSV only, where every row has every column.)
-    """
-    if len(cells) < len(headings):
-        return f"has {len(cells)} of the {len(headings)} columns"
-    return ""
 
 
 def normalise_heading(text: str) -> str:

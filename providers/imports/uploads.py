@@ -16,23 +16,11 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from providers.imports.cqc import import_cqc_file
-from providers.imports.dspt import import_dspt_file
 from providers.imports.models import ImportRun
-from providers.imports.ods import import_ods_file
-from providers.imports.postcodes import import_postcodes_file
 from providers.imports.runs import file_checksum, queue_run
+from providers.imports.sources import SOURCES
 
 ALLOWED_SUFFIXES = {".csv", ".xlsx", ".ods"}
-IMPORTERS = {"cqc": import_cqc_file, "dspt": import_dspt_file, "postcodes": import_postcodes_file,
-             "ods": import_ods_file}
-SOURCE_OF_KIND = {
-    ImportRun.Kind.CQC_LOCATIONS: "cqc",
-    ImportRun.Kind.CQC_DIRECTORY: "cqc",
-    ImportRun.Kind.DSPT: "dspt",
-    ImportRun.Kind.POSTCODES: "postcodes",
-    ImportRun.Kind.ODS_CARE_HOMES: "ods",
-}
 
 
 def upload_folder() -> Path:
@@ -52,14 +40,9 @@ def save_upload(*, uploaded_file) -> Path:
     return path
 
 
-KIND_OF_SOURCE = {"cqc": ImportRun.Kind.CQC_LOCATIONS, "dspt": ImportRun.Kind.DSPT,
-                  "postcodes": ImportRun.Kind.POSTCODES, "ods": ImportRun.Kind.ODS_CARE_HOMES}
-
-
-def queue_preview(*, source: str, path: Path, file_name: str, user: str, as_of=None) -> ImportRun:
-    """Record a preview of a saved upload for the worker to make. Returns the queued run."""
-    return queue_run(kind=KIND_OF_SOURCE[source], path=path, file_name=file_name, started_by=user, dry_run=True,
-                     as_of=as_of)
+def queue_preview(*, kind: str, path: Path, file_name: str, user: str, as_of=None) -> ImportRun:
+    """Record a preview of a saved upload (of an ImportRun.Kind) for the worker to make. Returns the queued run."""
+    return queue_run(kind=kind, path=path, file_name=file_name, started_by=user, dry_run=True, as_of=as_of)
 
 
 def make_queued_preview(*, run_id: int) -> ImportRun:
@@ -67,19 +50,19 @@ def make_queued_preview(*, run_id: int) -> ImportRun:
     run = ImportRun.objects.get(pk=run_id, state=ImportRun.State.QUEUED)
     if not Path(run.stored_file).is_file():
         return fail_queued(run, "The uploaded file was gone before the preview could start. Upload it again.")
-    return preview_upload(source=SOURCE_OF_KIND[run.kind], path=Path(run.stored_file), file_name=run.file_name,
+    return preview_upload(kind=run.kind, path=Path(run.stored_file), file_name=run.file_name,
                           user=run.started_by, as_of=run.data_as_of, queued=run)
 
 
-def preview_upload(*, source: str, path: Path, file_name: str, user: str, as_of=None,
+def preview_upload(*, kind: str, path: Path, file_name: str, user: str, as_of=None,
                    queued: ImportRun | None = None) -> ImportRun:
     """Dry-run the import of a saved upload. Keeps the file only if it can be applied.
 
     as_of: the date of the data, for a file whose name carries none.
     """
     try:
-        run = IMPORTERS[source](path=path, file_name=file_name, dry_run=True, started_by=user, as_of=as_of,
-                                queued=queued)
+        run = SOURCES[kind].import_file(path=path, file_name=file_name, dry_run=True, started_by=user, as_of=as_of,
+                                        queued=queued)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
@@ -120,10 +103,10 @@ def apply_preview(*, preview: ImportRun, user: str, allow_removals: bool = False
         if queued:
             fail_queued(queued, str(exc))
         raise
-    source = SOURCE_OF_KIND[preview.kind]
-    options = {"allow_removals": allow_removals} if source == "cqc" else {}
-    run = IMPORTERS[source](path=path, file_name=preview.file_name, started_by=user, as_of=preview.data_as_of,
-                            queued=queued, **options)
+    source = SOURCES[preview.kind]
+    options = {"allow_removals": allow_removals} if "allow_removals" in source.options else {}
+    run = source.import_file(path=path, file_name=preview.file_name, started_by=user, as_of=preview.data_as_of,
+                             queued=queued, **options)
     if run.stored_file:  # the queued run pointed at the preview's file; the preview keeps it
         run.stored_file = ""
         run.save(update_fields=["stored_file"])

@@ -24,9 +24,8 @@ def _last_imports() -> dict:
     """The newest successful import of each kind of data, for 'when we last updated'."""
     runs = {}
     done = ImportRun.objects.filter(state=ImportRun.State.SUCCEEDED, dry_run=False).order_by("-finished_at")
-    for label, kinds in (("cqc", [ImportRun.Kind.CQC_LOCATIONS, ImportRun.Kind.CQC_DIRECTORY]),
-                         ("dspt", [ImportRun.Kind.DSPT])):
-        runs[label] = done.filter(kind__in=kinds).first()
+    for kind in (ImportRun.Kind.CQC, ImportRun.Kind.DSPT):
+        runs[kind] = done.filter(kind=kind).first()
     return runs
 
 

@@ -94,7 +94,7 @@ def test_bad_parameters_get_a_clear_400(client, schema_validator, params, messag
 
 
 def test_service_with_history(client, sample_loaded, schema_validator):
-    from providers.imports.dspt import import_dspt_file
+    from providers.imports.sources import import_dspt_file
     from tests.conftest import SAMPLE_DSPT_2022
 
     import_dspt_file(path=SAMPLE_DSPT_2022)

@@ -90,7 +90,7 @@ def test_englands_figures_are_worked_out_once_then_kept_until_the_next_import(cl
         assert dashboard.england_figures(today) == first
     Location.objects.filter(cqc_location_id="1-545611283").update(deregistered_on=today)
     assert dashboard.england_figures(today) == first  # kept: the same data as far as imports go
-    from providers.imports.dspt import import_dspt_file
+    from providers.imports.sources import import_dspt_file
     from tests.conftest import SAMPLE_DSPT
 
     import_dspt_file(path=SAMPLE_DSPT)  # any new import starts afresh

@@ -56,7 +56,7 @@ def test_the_json_download_has_the_same_services_and_the_data_date(client, sampl
 
 
 def test_the_real_lincolnshire_list_downloads_whole(client):
-    from providers.imports.cqc import import_cqc_file
+    from providers.imports.sources import import_cqc_file
     from tests.imports.test_real_files import LINCOLNSHIRE
 
     assert import_cqc_file(path=LINCOLNSHIRE).state == "succeeded"

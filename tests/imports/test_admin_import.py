@@ -30,7 +30,7 @@ def upload(client, path, worker=None, source="cqc", name=None, content=None):
     """Post a file to the upload form; with a worker, let it make the preview, then open the report."""
     data = content if content is not None else path.read_bytes()
     file = SimpleUploadedFile(name or path.name, data)
-    response = client.post(reverse("admin:providers_importrun_upload"), {"source": source, "file": file})
+    response = client.post(reverse("admin:providers_importrun_upload"), {"kind": source, "file": file})
     if response.status_code != 302 or worker is None:
         return response
     worker()

@@ -5,9 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from providers.imports.cqc import import_cqc_file
-from providers.imports.dspt import import_dspt_file
 from providers.imports.models import ImportRun
+from providers.imports.sources import import_cqc_file, import_dspt_file
 from providers.register.models import DsptAssessment, DsptOrganisation, Location, Provider
 from tests.conftest import SAMPLE_DSPT, SAMPLE_ODS
 
@@ -104,6 +103,6 @@ def test_a_very_large_file_is_refused_by_the_admin_upload(admin_client, settings
     settings.IMPORT_UPLOAD_DIR = tmp_path
     settings.IMPORT_UPLOAD_MAX_BYTES = 1024 * 1024
     big = SimpleUploadedFile("big.csv", b"Location ID\n" + b"1-123456789\n" * 100_000)
-    response = admin_client.post(reverse("admin:providers_importrun_upload"), {"source": "cqc", "file": big})
+    response = admin_client.post(reverse("admin:providers_importrun_upload"), {"kind": "cqc", "file": big})
     assert "The file is larger than 1 MB." in response.content.decode()
     assert ImportRun.objects.count() == 0

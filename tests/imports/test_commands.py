@@ -104,7 +104,7 @@ def test_the_worker_command_runs_queued_jobs_and_stops_when_asked(transactional_
     settings.IMPORT_UPLOAD_DIR = tmp_path
     stored = tmp_path / "upload.ods"
     stored.write_bytes(SAMPLE_ODS.read_bytes())
-    run = uploads.queue_preview(source="cqc", path=stored, file_name=SAMPLE_ODS.name, user="test")
+    run = uploads.queue_preview(kind="cqc", path=stored, file_name=SAMPLE_ODS.name, user="test")
     tasks.preview_upload.defer(run_id=run.pk)
     out = StringIO()
     database = connections.settings["default"]

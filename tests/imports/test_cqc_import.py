@@ -7,8 +7,8 @@ import io
 import pytest
 from django.utils import timezone
 
-from providers.imports.cqc import import_cqc_file
 from providers.imports.models import ImportRun
+from providers.imports.sources import import_cqc_file
 from providers.register.models import Location, Provider
 from tests.conftest import SAMPLE_CQC_CSV, SAMPLE_DIRECTORY, SAMPLE_ODS, SAMPLE_XLSX
 
@@ -44,7 +44,7 @@ def test_each_active_locations_format_imports_the_same_services(path):
     run = import_cqc_file(path=path)
 
     assert run.state == ImportRun.State.SUCCEEDED, run.errors
-    assert run.kind == ImportRun.Kind.CQC_LOCATIONS
+    assert (run.kind, run.layout) == (ImportRun.Kind.CQC, "HSCA Active Locations")
     assert (run.rows_read, run.added, run.skipped) == (28, SAMPLE_SOCIAL_CARE, 2)
     assert run.skipped_reasons == {"not adult social care (Hospitals)": 1,
                                    "not adult social care (Primary medical services)": 1}
@@ -118,7 +118,7 @@ def test_directory_csv_updates_but_keeps_what_only_active_locations_gives():
     run = import_cqc_file(path=SAMPLE_DIRECTORY, allow_removals=True)
 
     assert run.state == ImportRun.State.SUCCEEDED, run.errors
-    assert run.kind == ImportRun.Kind.CQC_DIRECTORY
+    assert (run.kind, run.layout) == (ImportRun.Kind.CQC, "CQC care directory")
     assert str(run.data_as_of) == "2026-11-16"  # from "This data was produced on ..."
     assert run.skipped_reasons == {"not adult social care (Dentist)": 1}
     home = Location.objects.get(cqc_location_id="1-545611283")

@@ -4,10 +4,10 @@ import datetime as dt
 
 import pytest
 
-from providers.imports.cqc import import_cqc_file
-from providers.imports.dspt import import_dspt_file, parse_status
+from providers.imports.dspt import parse_status
 from providers.imports.formats import date_in_file_name
 from providers.imports.models import ImportRun
+from providers.imports.sources import import_cqc_file, import_dspt_file
 from providers.register.models import DsptAssessment, DsptOrganisation, Location
 from tests.conftest import SAMPLE_DSPT, SAMPLE_DSPT_2022, SAMPLE_ODS
 from tests.factories import LocationFactory, ProviderFactory, organisation_with_status

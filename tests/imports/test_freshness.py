@@ -17,7 +17,7 @@ PAGES = ["home", "search", "about", "areas", "easy_read_home", "for_care_service
 def set_dates(*, dspt_days_old: int, cqc_days_old: int) -> None:
     today = timezone.localdate()
     ImportRun.objects.filter(kind=ImportRun.Kind.DSPT).update(data_as_of=today - dt.timedelta(days=dspt_days_old))
-    ImportRun.objects.filter(kind=ImportRun.Kind.CQC_LOCATIONS).update(data_as_of=today - dt.timedelta(days=cqc_days_old))
+    ImportRun.objects.filter(kind=ImportRun.Kind.CQC).update(data_as_of=today - dt.timedelta(days=cqc_days_old))
     freshness.forget()
 
 
@@ -90,7 +90,7 @@ def test_the_limits_are_settings(client, sample_loaded, settings):
 
 
 def test_a_new_import_shows_at_once(client, sample_loaded, write_file):
-    from providers.imports.dspt import import_dspt_file
+    from providers.imports.sources import import_dspt_file
     from tests.conftest import SAMPLE_DSPT
 
     newer = write_file("DSPT search results 28_11_2026 10_00_00.csv", SAMPLE_DSPT.read_bytes())

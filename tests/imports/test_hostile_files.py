@@ -17,9 +17,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from providers.imports.cqc import import_cqc_file
-from providers.imports.dspt import import_dspt_file
 from providers.imports.models import ImportRun
+from providers.imports.sources import import_cqc_file, import_dspt_file
 from tests.conftest import SAMPLE_DSPT, SAMPLE_ODS
 from tests.hostile_files import HOSTILE, SETTINGS_FOR
 from tests.imports.test_bad_input_corpus import everything

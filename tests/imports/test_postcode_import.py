@@ -3,7 +3,7 @@
 import pytest
 
 from providers.imports.models import ImportRun
-from providers.imports.postcodes import import_postcodes_file
+from providers.imports.sources import import_postcodes_file
 from providers.search.models import Postcode
 from tests.conftest import FIXTURES
 

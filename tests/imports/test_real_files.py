@@ -15,9 +15,8 @@ from django.conf import settings
 
 from benchmarks.generate import location_records
 from providers.imports import formats
-from providers.imports.cqc import import_cqc_file
-from providers.imports.dspt import import_dspt_file
 from providers.imports.models import ImportRun
+from providers.imports.sources import import_cqc_file, import_dspt_file
 from providers.register.models import DsptAssessment, DsptOrganisation, Location
 
 REAL = Path(settings.BASE_DIR) / "fixtures" / "real"

@@ -42,7 +42,7 @@ def test_a_new_file_is_downloaded_and_imported_like_an_upload(file_server):
     (record,) = refresh.refresh_sources(started_by="test")
     assert record.outcome == DataSource.Outcome.IMPORTED, record.message
     run = record.last_run
-    assert (run.state, run.source, run.started_by) == (ImportRun.State.SUCCEEDED, "dspt", "test")
+    assert (run.state, run.download, run.started_by) == (ImportRun.State.SUCCEEDED, "dspt", "test")
     assert run.file_name == SAMPLE_DSPT.name  # the published name, whose date is the data's date
     assert f"{run.data_as_of:%d_%m_%Y}" == "20_11_2026"
     assert DsptOrganisation.objects.count() == run.added > 20
@@ -129,7 +129,7 @@ def test_a_rejected_file_changes_nothing_and_good_data_stays(file_server, source
     assert record.outcome == DataSource.Outcome.REJECTED
     assert "would mark 14 of the 26 registered care services" in record.message
     assert Location.objects.registered().count() == 26
-    assert record.last_run.state == ImportRun.State.FAILED and record.last_run.source == "cqc"
+    assert record.last_run.state == ImportRun.State.FAILED and record.last_run.download == "cqc"
     banner = admin_client.get(reverse("admin:providers_importrun_changelist")).content.decode()
     assert "Data download problem" in banner and "the import report" in banner
     # Not remembered as imported: the next refresh tries the file again.

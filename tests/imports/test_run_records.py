@@ -14,9 +14,9 @@ from django.db import connection
 
 from benchmarks.generate import write_active_locations_csv
 from providers.imports import runs, uploads
-from providers.imports.cqc import import_cqc_file
 from providers.imports.models import ImportRun
 from providers.imports.runs import autocommit_connection, mark_dead_runs
+from providers.imports.sources import import_cqc_file
 from tests.conftest import SAMPLE_CQC_CSV
 from tests.imports.test_bad_input_corpus import everything
 from tests.imports.test_hostile_files import database_url
@@ -34,7 +34,7 @@ def test_a_nul_byte_is_a_row_problem_like_any_other(run_worker, tmp_path, admin_
 
     settings.IMPORT_UPLOAD_DIR = tmp_path / "uploads"
     upload = SimpleUploadedFile("nul.csv", path.read_bytes(), content_type="text/csv")
-    queued = admin_client.post("/admin/providers/importrun/upload/", {"source": "cqc", "file": upload})
+    queued = admin_client.post("/admin/providers/importrun/upload/", {"kind": "cqc", "file": upload})
     run_worker()
     response = admin_client.get(queued["Location"])
     assert response.status_code == 200

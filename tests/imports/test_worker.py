@@ -87,7 +87,7 @@ def run_state(pk):
 def test_an_admin_upload_returns_at_once_and_completes_in_the_background(admin_client, start_worker):
     start_worker()
     file = SimpleUploadedFile(SAMPLE_ODS.name, SAMPLE_ODS.read_bytes())
-    response = admin_client.post(reverse("admin:providers_importrun_upload"), {"source": "cqc", "file": file})
+    response = admin_client.post(reverse("admin:providers_importrun_upload"), {"kind": "cqc", "file": file})
     assert response.status_code == 302
     preview = ImportRun.objects.get()
     wait_for(lambda: run_state(preview.pk) == ImportRun.State.PREVIEW, seconds=60, what="the preview")

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from providers.imports.cqc import import_cqc_file
+from providers.imports.sources import import_cqc_file
 from tests.conftest import SAMPLE_CQC_CSV
 from tests.project.test_security import run_python
 

@@ -12,10 +12,8 @@ import pytest
 from django.conf import settings
 
 from providers.imports import ods as ods_import
-from providers.imports.cqc import import_cqc_file
-from providers.imports.dspt import import_dspt_file
 from providers.imports.models import ImportRun
-from providers.imports.ods import import_ods_file
+from providers.imports.sources import import_cqc_file, import_dspt_file, import_ods_file
 from providers.register import matching
 from providers.register.models import DsptOrganisation, Location, NameMatchCandidate, OdsCareHome
 from tests.factories import LocationFactory, ProviderFactory, organisation_with_status

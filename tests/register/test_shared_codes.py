@@ -2,9 +2,9 @@
 
 import pytest
 
-from providers.imports.cqc import SHARED_CODES_LABEL, import_cqc_file
-from providers.imports.dspt import import_dspt_file
+from providers.imports.cqc import SHARED_CODES_LABEL
 from providers.imports.models import ImportRun
+from providers.imports.sources import import_cqc_file, import_dspt_file
 from providers.register.models import Location
 from tests.conftest import SAMPLE_CQC_CSV, SAMPLE_DSPT
 

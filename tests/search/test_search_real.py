@@ -10,7 +10,7 @@ from collections import Counter
 import pytest
 from django.urls import reverse
 
-from providers.imports.cqc import import_cqc_file
+from providers.imports.sources import import_cqc_file
 from providers.register.models import Location
 from providers.search.finder import find_services
 from tests.imports.test_real_files import LINCOLNSHIRE

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from providers.imports.models import ImportRun
+from providers.imports.sources import SOURCES
 
 REMOVALS_PRINTED = 50
 
@@ -30,7 +31,7 @@ def report(command, run: ImportRun) -> None:
     """Print what the run did; raise CommandError (exit 1) if the file was rejected."""
     out = command.stdout
     style = command.style
-    out.write(f"{run.get_kind_display()}: {run.file_name}")
+    out.write(f"{run.layout or run.get_kind_display()}: {run.file_name}")
     out.write(f"  rows read: {run.rows_read}")
     if run.data_as_of:
         out.write(f"  data as of: {run.data_as_of:%d %B %Y}")
@@ -71,11 +72,12 @@ def _write_rows_set_aside(command, run: ImportRun) -> None:
 class ImportCommand(BaseCommand):
     """What the import commands share: a PATH, --dry-run, a progress bar and the report.
 
-    A subclass sets `importer` (a function from providers.services) and `help`,
-    and may add options, passing them on through `importer_options()`.
+    A subclass sets `kind` (an ImportRun.Kind: which entry of
+    providers/imports/sources.py reads the file) and `help`, and may add
+    options, passing them on through `importer_options()`.
     """
 
-    importer = None
+    kind = ""
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path, help="The file to import.")
@@ -98,9 +100,9 @@ class ImportCommand(BaseCommand):
             raise CommandError("--max-bad-rows is a percentage from 0 to 100.")
         bar = ProgressBar(enabled=not no_progress and options["verbosity"] > 0, description="Reading")
         try:
-            run = type(self).importer(path=path, dry_run=dry_run, started_by="command line", progress=bar,
-                                      as_of=as_of, max_bad_share=None if max_bad_rows is None else max_bad_rows / 100,
-                                      **self.importer_options(options))
+            run = SOURCES[self.kind].import_file(
+                path=path, dry_run=dry_run, started_by="command line", progress=bar, as_of=as_of,
+                max_bad_share=None if max_bad_rows is None else max_bad_rows / 100, **self.importer_options(options))
         finally:
             bar.close()
         report(self, run)

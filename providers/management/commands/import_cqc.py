@@ -4,13 +4,13 @@
     python manage.py import_cqc 16_November_2026_CQC_directory.csv --dry-run
 """
 
-from providers.imports.cqc import import_cqc_file
+from providers.imports.models import ImportRun
 from providers.management.commands._import_helpers import ImportCommand
 
 
 class Command(ImportCommand):
     help = "Import the CQC HSCA Active Locations file (.ods, .xlsx, .csv) or the weekly CQC directory CSV."
-    importer = import_cqc_file
+    kind = ImportRun.Kind.CQC
 
     def add_arguments(self, parser):
         super().add_arguments(parser)

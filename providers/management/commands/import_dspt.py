@@ -4,10 +4,10 @@
     python manage.py import_dspt export.xlsx --dry-run
 """
 
-from providers.imports.dspt import import_dspt_file
+from providers.imports.models import ImportRun
 from providers.management.commands._import_helpers import ImportCommand
 
 
 class Command(ImportCommand):
     help = "Import the DSPT organisation search export (CSV as downloaded, or .xlsx/.ods)."
-    importer = import_dspt_file
+    kind = ImportRun.Kind.DSPT

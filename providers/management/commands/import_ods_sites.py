@@ -8,11 +8,11 @@ home to its head office, so a head office's DSPT check can be shown (as one
 that "may cover" the service) on its sites' pages.
 """
 
-from providers.imports.ods import import_ods_file
+from providers.imports.models import ImportRun
 from providers.management.commands._import_helpers import ImportCommand
 
 
 class Command(ImportCommand):
     help = ("Import an NHS ODS care home list (ecarehomesite or ecarehomehq CSV, no header row), "
             "linking care homes to their head offices.")
-    importer = import_ods_file
+    kind = ImportRun.Kind.ODS

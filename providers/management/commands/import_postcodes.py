@@ -3,10 +3,10 @@
     python manage.py import_postcodes NSPL_NOV_2026_UK.csv
 """
 
-from providers.imports.postcodes import import_postcodes_file
+from providers.imports.models import ImportRun
 from providers.management.commands._import_helpers import ImportCommand
 
 
 class Command(ImportCommand):
     help = "Replace the postcode lookup table with an ONS/NSPL file (columns like Postcode or pcds, lat, long)."
-    importer = import_postcodes_file
+    kind = ImportRun.Kind.POSTCODES

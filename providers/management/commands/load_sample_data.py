@@ -9,11 +9,13 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from providers.imports.cqc import import_cqc_file
-from providers.imports.dspt import import_dspt_file
 from providers.imports.models import ImportRun
-from providers.imports.ods import import_ods_file
-from providers.imports.postcodes import import_postcodes_file
+from providers.imports.sources import (
+    import_cqc_file,
+    import_dspt_file,
+    import_ods_file,
+    import_postcodes_file,
+)
 from providers.register.models import Location
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"

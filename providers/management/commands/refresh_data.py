@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from providers import tasks
 from providers.imports import refresh
 from providers.imports.models import ImportRun
+from providers.imports.sources import DOWNLOADS
 
 HELP = """Download each configured data file and import it if it changed, with the same checks and
 report as an upload. A file that fails to download or is rejected changes nothing.
@@ -32,15 +33,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("sources", nargs="*", metavar="SOURCE",
-                            help="Only these sources: " + ", ".join(refresh.SOURCE_BY_KEY) + ". Default: all that are set.")
+                            help="Only these downloads: " + ", ".join(DOWNLOADS) + ". Default: all that are set.")
         parser.add_argument("--queue", action="store_true",
                             help="Hand the work to the background worker and return at once.")
 
     def handle(self, *args, sources: list[str], queue: bool, **options):
-        unknown = [key for key in sources if key not in refresh.SOURCE_BY_KEY]
+        unknown = [key for key in sources if key not in DOWNLOADS]
         if unknown:
-            raise CommandError(f"Unknown source {', '.join(unknown)}. Choose from: {', '.join(refresh.SOURCE_BY_KEY)}.")
-        keys = sources or [source.key for source in refresh.configured_sources()]
+            raise CommandError(f"Unknown source {', '.join(unknown)}. Choose from: {', '.join(DOWNLOADS)}.")
+        keys = sources or [download.key for download in refresh.configured_downloads()]
         if not keys:
             raise CommandError("No data source is set. Set DSPT_EXPORT_URL or another address (see --help).")
         if queue:
