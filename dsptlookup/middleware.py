@@ -2,6 +2,7 @@
 friendly page when the database cannot be reached."""
 
 import logging
+import re
 import threading
 import time
 
@@ -11,6 +12,39 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
+
+
+class OpenDataMiddleware:
+    """The open data (the API, the JSON download, badges and QR codes) may be read by any website.
+
+    The one place CORS headers are set (docs/adr/0015-councils-and-api.md):
+    on every answer under settings.OPEN_DATA_PATHS, errors included, whether
+    or not the request named an Origin, so a shared cache never keeps a copy
+    without them. A browser's preflight (OPTIONS) is answered here.
+    """
+
+    HEADERS = {
+        "Access-Control-Allow-Origin": "*",
+        "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+        "Access-Control-Allow-Headers": "Accept, Content-Type",
+        "Access-Control-Max-Age": "86400",
+        "Cross-Origin-Resource-Policy": "cross-origin",
+    }
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.paths = re.compile(settings.OPEN_DATA_PATHS)
+
+    def __call__(self, request):
+        if not self.paths.match(request.path):
+            return self.get_response(request)
+        if request.method == "OPTIONS" and "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in request.META:
+            response = HttpResponse(status=200)
+        else:
+            response = self.get_response(request)
+        for name, value in self.HEADERS.items():
+            response[name] = value
+        return response
 
 
 class ContentSecurityPolicyMiddleware:
@@ -139,7 +173,6 @@ class HeavyRequestThrottleMiddleware:
     def _too_many(request):
         if request.path.startswith("/api/"):
             response = JsonResponse({"error": "Too many requests. Wait a moment, then try again."}, status=429)
-            response["Access-Control-Allow-Origin"] = "*"
         else:
             html = render_to_string("429.html", {"service_name": settings.SERVICE_NAME})
             response = HttpResponse(html, status=429)
@@ -191,10 +224,8 @@ class DatabaseUnavailableMiddleware:
         """In the form the caller can use: JSON for the API, a picture for a badge, else the page."""
         path = request.path
         if path.startswith("/api/"):
-            response = JsonResponse({"error": "The service is not available just now. Try again in a few minutes."},
-                                    status=503)
-            response["Access-Control-Allow-Origin"] = "*"
-            return response
+            return JsonResponse({"error": "The service is not available just now. Try again in a few minutes."},
+                                status=503)
         if path.endswith(("/badge.svg", "/badge.png", "/badge@2x.png")):
             from providers.results import badges
 

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "dsptlookup.middleware.OpenDataMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -260,6 +261,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+# Addresses any website may read (CORS; dsptlookup/middleware.py, OpenDataMiddleware).
+OPEN_DATA_PATHS = r"^/(api/v1/|download/services\.json$|services/[^/]+/(badge\.svg|badge\.png|badge@2x\.png|qr\.svg)$)"
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 LOGGING = {

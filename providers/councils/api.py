@@ -20,29 +20,21 @@ from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
-from ninja import NinjaAPI, Status
+from ninja import NinjaAPI, Query, Status
+from ninja.errors import ValidationError
 
 from providers.councils import api_schemas as schemas
 from providers.imports import freshness
 from providers.register.models import Location
-from providers.results import presenter
-from providers.results.dspt_status import BY_CODE
+from providers.register.shape import care_service
 from providers.search.finder import IdsFirstPaginator, find_services
-from providers.search.forms import MAX_QUERY_LENGTH
 
-DEFAULT_PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
-CATEGORIES = set(Location.Category.values)
 PREFIX = "/api/v1/"
 OTHER_METHODS = ["POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
-class BadRequest(ValueError):
-    """A problem with the request's parameters; the message goes back to the caller."""
-
-
 class OpenAPI(NinjaAPI):
-    """Every answer, errors included, is open to every origin (CORS) and may be cached for five minutes."""
+    """Every answer, errors included, may be cached for five minutes, and is JSON."""
 
     def get_content_type(self) -> str:
         return "application/json"  # JSON is UTF-8 by definition; the same header as before django-ninja
@@ -53,10 +45,7 @@ class OpenAPI(NinjaAPI):
 
 
 def with_api_headers(response: HttpResponse) -> HttpResponse:
-    response["Access-Control-Allow-Origin"] = "*"
-    response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
-    response["Access-Control-Allow-Headers"] = "Accept, Content-Type"
-    response["Access-Control-Max-Age"] = "86400"
+    """Answers may be cached for five minutes. (Any website may read them: dsptlookup/middleware.py.)"""
     response.setdefault("Cache-Control", "public, max-age=300")
     return response
 
@@ -68,86 +57,15 @@ api = OpenAPI(
 )
 
 
-@api.exception_handler(BadRequest)
-def bad_request(request, exc):
-    return api.create_response(request, {"error": str(exc)}, status=400)
+@api.exception_handler(ValidationError)
+def bad_parameters(request, exc):
+    """A parameter the schema refuses: 400, saying in words which one and what it must be."""
+    problems = [schemas.parameter_problem(error) for error in exc.errors]
+    return api.create_response(request, {"error": " ".join(dict.fromkeys(problems))}, status=400)
 
 
-def _whole_number(name: str, raw: str, default: int, low: int, high: int) -> int:
-    if raw == "":
-        return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
-        raise BadRequest(f"'{name}' must be a whole number from {low} to {high}.")
-    return int(raw)
-
-
-def _absolute(request, name: str, *args) -> str:
-    return request.build_absolute_uri(reverse(name, args=args))
-
-
-def assessment_json(assessment) -> dict:
-    """One published DSPT record: the DSPT's own status, as published, with its year and date."""
-    return {
-        "dspt_status": assessment.status if assessment else None,
-        "status_as_published": assessment.status_text if assessment else None,
-        "year": (assessment.year_label or None) if assessment else None,
-        "published_on": assessment.published_on.isoformat() if assessment and assessment.published_on else None,
-    }
-
-
-def service_json(request, location: Location, today, *, history: bool = False) -> dict:
-    """One care service as the API shows it."""
-    result = location.dspt_result(today)
-    status = result.status
-    assessment = location.current_dspt_assessment
-    organisation = location.dspt_organisation
-    data = {
-        "cqc_location_id": location.cqc_location_id,
-        "name": location.name,
-        "url": _absolute(request, "service", location.cqc_location_id),
-        "api_url": _absolute(request, "api_service", location.cqc_location_id),
-        "badge_url": _absolute(request, "badge", location.cqc_location_id),
-        "cqc_url": location.cqc_url,
-        "type": location.category,
-        "type_label": location.get_category_display(),
-        "service_types": location.service_types,
-        "address": {
-            "lines": [p for p in (location.address_line_1, location.address_line_2) if p],
-            "town": location.town,
-            "county": location.county,
-            "postcode": location.postcode,
-        },
-        "local_authority": location.local_authority,
-        "region": location.region,
-        "latitude": location.latitude,
-        "longitude": location.longitude,
-        "ods_code": location.ods_code or None,
-        "registered": location.is_registered,
-        "dormant": location.dormant,
-        "dormant_note": presenter.DORMANT_SENTENCE if location.dormant else None,
-        "deregistered_on": location.deregistered_on.isoformat() if location.deregistered_on else None,
-        "provider": {"cqc_provider_id": location.provider.cqc_provider_id, "name": location.provider.name},
-        "dspt": {
-            "status": status.code,
-            "label": status.label,
-            "summary": status.summary,
-            "is_current": status.is_current,
-            **assessment_json(assessment),
-            "counts_until": result.counts_until.isoformat() if result.counts_until else None,
-            "stopped_counting_on": result.stopped_counting_on.isoformat() if result.stopped_counting_on else None,
-            "when": presenter.dates_sentence(result) or None,
-            "published_by": location.dspt_match or None,
-            "match_method": location.dspt_match or None,
-            "match_note": presenter.match_sentence(result) or None,
-            "organisation": {"ods_code": organisation.ods_code, "name": organisation.name} if organisation else None,
-        },
-    }
-    if getattr(location, "distance", None) is not None:
-        data["distance_miles"] = round(location.distance, 2)
-    if history:
-        records = organisation.history() if organisation else []
-        data["history"] = [assessment_json(record) for record in records]
-    return data
+def _base(request) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
 
 
 def _service_link(request) -> str:
@@ -185,25 +103,14 @@ def openapi(request):
 
 @api.get("services", response={200: schemas.SearchResults, 400: schemas.Error}, url_name="api_services",
          exclude_unset=True, summary="Search by name, town, postcode or code", operation_id="searchServices")
-def services(request, q: str = "", type: str = "", status: str = "", page: str = "", page_size: str = ""):
+def services(request, params: Query[schemas.SearchParams]):
     """Care services matching `q`: a name, a town, a postcode (full or partial), or a CQC location or
     provider ID or ODS code. Best or nearest first. `type` and `status` narrow the list."""
-    query = " ".join(q.replace("\x00", "").split())
-    if not query:
-        raise BadRequest("Give 'q': a care service name, a town or a postcode.")
-    if len(query) > MAX_QUERY_LENGTH:
-        raise BadRequest(f"'q' must be {MAX_QUERY_LENGTH} characters or fewer.")
-    if type and type not in CATEGORIES:
-        raise BadRequest(f"'type' must be one of: {', '.join(sorted(CATEGORIES))}.")
-    if status and status not in BY_CODE:
-        raise BadRequest(f"'status' must be one of: {', '.join(BY_CODE)}.")
-    page_number = _whole_number("page", page, 1, 1, 100000)
-    size = _whole_number("page_size", page_size, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
     today = timezone.localdate()
-    result = find_services(query=query, category=type, status=status, today=today)
-    paginator = IdsFirstPaginator(result.services, size)
+    result = find_services(query=params.q, category=params.type or "", status=params.status or "", today=today)
+    paginator = IdsFirstPaginator(result.services, params.page_size)
     try:
-        found = paginator.page(page_number)
+        found = paginator.page(params.page)
     except EmptyPage:
         found = None
     base = request.GET.copy()
@@ -213,18 +120,18 @@ def services(request, q: str = "", type: str = "", status: str = "", page: str =
         return request.build_absolute_uri(f"{reverse('api_services')}?{base.urlencode()}")
 
     return {
-        "query": query,
+        "query": params.q,
         "query_used": result.used_query or None,
         "postcode": ({"label": result.place.label, "approximate": result.place.approximate,
                       "latitude": result.place.latitude, "longitude": result.place.longitude,
                       "radius_miles": result.radius} if result.place else None),
         "unknown_postcode": result.unknown_postcode or None,
         "count": paginator.count,
-        "page": page_number,
+        "page": params.page,
         "pages": paginator.num_pages if paginator.count else 0,
-        "next": link(page_number + 1) if found and found.has_next() else None,
-        "previous": link(page_number - 1) if found and found.has_previous() else None,
-        "results": [service_json(request, location, today) for location in (found or [])],
+        "next": link(params.page + 1) if found and found.has_next() else None,
+        "previous": link(params.page - 1) if found and found.has_previous() else None,
+        "results": [care_service(location, today=today, base_url=_base(request)) for location in (found or [])],
         "data_as_of": freshness.data_dates().as_json(),
     }
 
@@ -237,7 +144,7 @@ def service(request, cqc_location_id: str):
     location = Location.objects.with_dspt_status().filter(cqc_location_id=cqc_location_id).first()
     if location is None:
         return Status(404, {"error": f"No care service with CQC location ID {cqc_location_id}."})
-    data = service_json(request, location, timezone.localdate(), history=True)
+    data = care_service(location, today=timezone.localdate(), base_url=_base(request), history=True)
     return {**data, "data_as_of": freshness.data_dates().as_json()}
 
 
@@ -250,7 +157,7 @@ def by_ods_code(request, ods_code: str):
     locations = (Location.objects.filter(Q(ods_code=code) | Q(provider__ods_code=code))
                  .with_dspt_status().registered_first()[:500])
     today = timezone.localdate()
-    results = [service_json(request, location, today) for location in locations]
+    results = [care_service(location, today=today, base_url=_base(request)) for location in locations]
     if not results:
         return Status(404, {"error": f"No care service with ODS code {code}."})
     return {"ods_code": code, "count": len(results), "results": results, "data_as_of": freshness.data_dates().as_json()}

@@ -10,9 +10,11 @@ from __future__ import annotations
 from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import field_validator
 
 from providers.register.models import DsptAssessment, Location
 from providers.results.dspt_status import ALL_STATUSES
+from providers.search.forms import MAX_QUERY_LENGTH
 
 StatusCode = Literal[tuple(status.code for status in ALL_STATUSES)]  # type: ignore[valid-type]
 DsptStatus = Literal[tuple(DsptAssessment.Status.values)]  # type: ignore[valid-type]
@@ -20,8 +22,54 @@ MatchMethod = Literal[tuple(value for value in Location.DsptMatch.values if valu
 Category = Literal[tuple(Location.Category.values)]  # type: ignore[valid-type]
 
 
+MAX_PAGE = 100_000
+MAX_PAGE_SIZE = 100
+
+
 class Error(Schema):
     error: str = Field(description="What was wrong, in plain English.")
+
+
+class SearchParams(Schema):
+    """What a search may ask for. An empty parameter is the same as leaving it out."""
+
+    q: str = Field(min_length=1, max_length=MAX_QUERY_LENGTH,
+                   description="A care service's name, a town, a street, a postcode (full or partial), "
+                               "or a CQC location or provider ID or an ODS code.",
+                   examples=["sunny side", "Leeds", "L8 1AA", "1-545611283"])
+    type: Category | None = Field(None, description="Only this type of care service.", examples=["care_home"])
+    status: StatusCode | None = Field(None, description="Only services with this result today.", examples=["meets"])
+    page: int = Field(1, ge=1, le=MAX_PAGE, description="Which page of results.", examples=[1])
+    page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE, description="How many results a page holds.", examples=[20])
+
+    @field_validator("q", mode="before")
+    @classmethod
+    def _tidy(cls, value):
+        """Spaces collapsed and NUL characters dropped."""
+        return " ".join(value.replace("\x00", "").split()) if isinstance(value, str) else value
+
+    @field_validator("type", "status", "page", "page_size", mode="before")
+    @classmethod
+    def _empty_is_left_out(cls, value, info):
+        return cls.model_fields[info.field_name].default if value == "" else value
+
+
+# What to say when a parameter is refused (api.bad_parameters), by parameter.
+PARAMETER_PROBLEMS = {
+    "q": "Give 'q': a care service name, a town or a postcode.",
+    "type": f"'type' must be one of: {', '.join(Location.Category.values)}.",
+    "status": f"'status' must be one of: {', '.join(status.code for status in ALL_STATUSES)}.",
+    "page": f"'page' must be a whole number from 1 to {MAX_PAGE}.",
+    "page_size": f"'page_size' must be a whole number from 1 to {MAX_PAGE_SIZE}.",
+}
+
+
+def parameter_problem(error: dict) -> str:
+    """One refused parameter (a pydantic error from django-ninja), in words."""
+    name = error.get("loc", ("", ""))[-1]
+    if name == "q" and error.get("type") == "string_too_long":
+        return f"'q' must be {MAX_QUERY_LENGTH} characters or fewer."
+    return PARAMETER_PROBLEMS.get(name, f"'{name}' is not allowed here.")
 
 
 class Record(Schema):
@@ -49,13 +97,17 @@ class Dspt(Record):
     stopped_counting_on: str | None = Field(
         description="For an out-of-date record: the first day it no longer counted (YYYY-MM-DD).")
     when: str | None = Field(description="The dates in words, e.g. 'Published on 1 June 2025.'")
-    published_by: MatchMethod | None = Field(description="The same as match_method (kept for older clients).")
     match_method: MatchMethod | None = Field(
         description="How the record was found: the service's own ODS code (location), its head office in the NHS ODS "
                     "care home list (head_office), its provider's ODS code (provider), or its provider's name (name). "
-                    "Only 'location' is the service's own check; the others may cover it.")
+                    "Only 'location' is the service's own check; the others may cover it. shared_code: its own code "
+                    "is also used by another provider's service, so no record is shown.")
+    match_label: str = Field(description="How the record was found, in a few words, e.g. 'Its own code'.")
     match_note: str | None = Field(description="What the match means, in plain words.")
-    organisation: Organisation | None = Field(description="The DSPT organisation whose record this is.")
+    published_by: MatchMethod | None = Field(
+        description="Deprecated: the same as match_method, kept for clients written before it. The organisation "
+                    "that published the record is `organisation`.", json_schema_extra={"deprecated": True})
+    organisation: Organisation | None = Field(description="The DSPT organisation that published the record.")
 
 
 class Address(Schema):
@@ -79,14 +131,15 @@ class Service(Schema):
     api_url: str
     badge_url: str = Field(description="A live SVG badge of the status.")
     cqc_url: str
-    type: Category
-    type_label: str
+    type: Category = Field(description="The type of care service, as a code.")
+    type_label: str = Field(description="The same in words, e.g. 'Care home'.")
     service_types: list[str]
     address: Address
     local_authority: str
     region: str
     latitude: float | None
     longitude: float | None
+    phone: str | None = Field(description="The service's phone number, as CQC lists it.")
     ods_code: str | None
     registered: bool
     dormant: bool = Field(description="CQC says the service is not providing care at the moment.")

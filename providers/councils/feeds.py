@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
 from providers.register.models import DsptAssessment, Location
+from providers.register.shape import care_service
 from providers.results import presenter
 from providers.results.dspt_status import CURRENT_STATUSES, plain_status, stopped_counting_on
 
@@ -60,7 +61,7 @@ def label_on(assessment: DsptAssessment, day: dt.date) -> str:
 def changes_for(locations, *, today: dt.date, limit: int = FEED_LENGTH) -> list[Change]:
     """The newest changes to the results of these services, newest first."""
     covered = defaultdict(list)
-    for location in locations.exclude(dspt_organisation=None).select_related("dspt_organisation"):
+    for location in locations.exclude(dspt_organisation=None).with_dspt_status():
         covered[location.dspt_organisation_id].append(location)
     history = defaultdict(list)
     for assessment in DsptAssessment.objects.filter(organisation_id__in=covered).order_by("id"):
@@ -109,31 +110,61 @@ def _for_each(event, locations):
         yield Change(kind=kind, on=day, location=location, assessment=record, label=label, previous=previous)
 
 
+@dataclass(frozen=True)
+class Subject:
+    """What one feed is about, and the request's own facts (a feed object serves every request at once)."""
+
+    name: str
+    link: str
+    locations: object  # a QuerySet of Location
+    base_url: str
+    today: dt.date
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One change, with its service as the one shape gives it today (providers/register/shape.py)."""
+
+    change: Change
+    service: dict
+
+
 class _ChangesFeed(Feed):
-    """What both feeds share: Atom, newest first, each change linking to its service's page."""
+    """What every feed shares: Atom, newest first, each change linking to its service's page."""
 
     feed_type = Atom1Feed
 
-    def item_title(self, change: Change) -> str:
-        return change.title
+    def subject(self, request, *, name: str, link: str, locations) -> Subject:
+        return Subject(name=name, link=link, locations=locations, today=timezone.localdate(),
+                       base_url=request.build_absolute_uri("/").rstrip("/"))
 
-    def item_description(self, change: Change) -> str:
-        look = presenter.present(plain_status(status=change.assessment.status, year_start=change.assessment.year_start,
-                                              today=timezone.localdate()).code)
+    def link(self, subject: Subject) -> str:
+        return subject.link
+
+    def items(self, subject: Subject) -> list[Entry]:
+        changes = changes_for(subject.locations, today=subject.today)
+        return [Entry(change, care_service(change.location, today=subject.today, base_url=subject.base_url))
+                for change in changes]
+
+    def item_title(self, entry: Entry) -> str:
+        return entry.change.title
+
+    def item_description(self, entry: Entry) -> str:
+        change, dspt = entry.change, entry.service["dspt"]
         published = change.assessment.published_on
         return (f"{change.title}. As published: {change.assessment.status_text}"
-                f"{f', on {published:%-d %B %Y}' if published else ''}. Today: {look.label}. {look.summary}")
+                f"{f', on {published:%-d %B %Y}' if published else ''}. Today: {dspt['label']}. {dspt['summary']}")
 
-    def item_link(self, change: Change) -> str:
-        return reverse("service", args=[change.location.cqc_location_id])
+    def item_link(self, entry: Entry) -> str:
+        return entry.service["url"]
 
-    def item_guid(self, change: Change) -> str:
-        return change.guid
+    def item_guid(self, entry: Entry) -> str:
+        return entry.change.guid
 
     item_guid_is_permalink = False
 
-    def item_updateddate(self, change: Change) -> dt.datetime:
-        return dt.datetime.combine(change.on, dt.time(), tzinfo=dt.timezone.utc)
+    def item_updateddate(self, entry: Entry) -> dt.datetime:
+        return dt.datetime.combine(entry.change.on, dt.time(), tzinfo=dt.timezone.utc)
 
     item_pubdate = item_updateddate
 
@@ -143,34 +174,25 @@ class AreaFeed(_ChangesFeed):
         name = Location.objects.registered().area_names().get(slug)
         if name is None:
             raise Http404("No such area")
-        return slug, name
+        return self.subject(request, name=name, link=reverse("area", args=[slug]),
+                            locations=Location.objects.registered().in_area(name))
 
-    def title(self, area) -> str:
-        return f"Data security check results: care services in {area[1]}"
+    def title(self, subject: Subject) -> str:
+        return f"Data security check results: care services in {subject.name}"
 
-    def subtitle(self, area) -> str:
-        return (f"New results, results that changed and results that stopped counting, for care services in {area[1]}. "
-                "From DSPT Lookup.")
-
-    def link(self, area) -> str:
-        return reverse("area", args=[area[0]])
-
-    def items(self, area):
-        return changes_for(Location.objects.registered().in_area(area[1]), today=timezone.localdate())
+    def subtitle(self, subject: Subject) -> str:
+        return (f"New results, results that changed and results that stopped counting, for care services in "
+                f"{subject.name}. From DSPT Lookup.")
 
 
 class ServiceFeed(_ChangesFeed):
     def get_object(self, request, location_id):
-        return get_object_or_404(Location, cqc_location_id=location_id)
+        location = get_object_or_404(Location, cqc_location_id=location_id)
+        return self.subject(request, name=location.display_name, link=reverse("service", args=[location_id]),
+                            locations=Location.objects.filter(pk=location.pk))
 
-    def title(self, location) -> str:
-        return f"Data security check results: {location.display_name}"
+    def title(self, subject: Subject) -> str:
+        return f"Data security check results: {subject.name}"
 
-    def subtitle(self, location) -> str:
-        return f"New results, results that changed and results that stopped counting for {location.display_name}."
-
-    def link(self, location) -> str:
-        return reverse("service", args=[location.cqc_location_id])
-
-    def items(self, location):
-        return changes_for(Location.objects.filter(pk=location.pk), today=timezone.localdate())
+    def subtitle(self, subject: Subject) -> str:
+        return f"New results, results that changed and results that stopped counting for {subject.name}."

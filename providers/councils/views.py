@@ -14,6 +14,7 @@ from providers.councils import dashboard, exports
 from providers.councils.forms import AreaFilterForm
 from providers.imports import freshness
 from providers.register.models import Location
+from providers.register.shape import COLUMNS
 from providers.results.dspt_status import ALL_STATUSES
 from providers.search.views import _querystring_without_page
 
@@ -110,8 +111,8 @@ def area_csv(request, slug):
 
 def downloads(request):
     """What the downloads hold: every column, in words (from the one table that makes them)."""
-    return render(request, "councils/downloads.html", {"columns": exports.COLUMNS,
-                                                    "count": Location.objects.registered().count()})
+    return render(request, "councils/downloads.html", {"columns": COLUMNS,
+                                                       "count": Location.objects.registered().count()})
 
 
 def download_services_csv(request):
@@ -121,26 +122,25 @@ def download_services_csv(request):
 
 
 def download_services_json(request):
-    """/download/services.json: the same as JSON, with the date of the data."""
-    services = Location.objects.registered().with_dspt_status().order_by("cqc_location_id")
-    rows = exports.service_rows(services, today=timezone.localdate(), page_url=_page_url(request))
-    response = StreamingHttpResponse(exports.json_download(rows, data_as_of=freshness.data_dates().as_json()),
+    """/download/services.json: the same as JSON (each service as the API gives it), with the date of the data."""
+    locations = Location.objects.registered().with_dspt_status().order_by("cqc_location_id")
+    services = exports.services(locations, today=timezone.localdate(), base_url=base_url(request))
+    response = StreamingHttpResponse(exports.json_download(services, data_as_of=freshness.data_dates().as_json()),
                                      content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="dspt-lookup-england.json"'
-    response["Access-Control-Allow-Origin"] = "*"
     return response
 
 
-def _csv_response(request, services, today, *, file_name: str) -> StreamingHttpResponse:
-    rows = exports.service_rows(services, today=today, page_url=_page_url(request))
-    response = StreamingHttpResponse(exports.csv_download(rows), content_type="text/csv; charset=utf-8")
+def _csv_response(request, locations, today, *, file_name: str) -> StreamingHttpResponse:
+    services = exports.services(locations, today=today, base_url=base_url(request))
+    response = StreamingHttpResponse(exports.csv_download(services), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{file_name}"'
     return response
 
 
-def _page_url(request):
-    base = request.build_absolute_uri("/").rstrip("/")
-    return lambda location_id: base + reverse("service", args=[location_id])
+def base_url(request) -> str:
+    """The site's address as the visitor reached it, without a trailing slash, for links in data."""
+    return request.build_absolute_uri("/").rstrip("/")
 
 
 def for_councils(request):

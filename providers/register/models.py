@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from providers.register.querysets import LocationQuerySet
 from providers.results.dspt_status import PlainStatus, Result, plain_status, result_for
+from providers.results.presenter import MATCHES
 from providers.search.keys import NameKey, SearchText, SearchWeighted
 
 
@@ -159,16 +160,19 @@ class Location(models.Model):
         OTHER = "other", "Other care service"
 
     class DsptMatch(models.TextChoices):
-        """How a service's DSPT record was found: the matching ladder, in the order it is tried."""
+        """How a service's DSPT record was found: the matching ladder, in the order it is tried.
 
-        LOCATION = "location", "This service's own ODS code"
-        HEAD_OFFICE = "head_office", "Its head office (NHS ODS care home list)"
-        PROVIDER = "provider", "Its provider's ODS code"
-        NAME = "name", "Its provider's name"
-        # Not a match: its own ODS code is also used by another provider's
-        # service, so we cannot tell whose DSPT record that code's is.
-        SHARED_CODE = "shared_code", "Unclear: its ODS code is also used by another provider's service"
-        NONE = "", "No DSPT record found"
+        The words for each are the presenter's (providers/results/presenter.py, MATCHES).
+        """
+
+        LOCATION = "location", MATCHES["location"].label
+        HEAD_OFFICE = "head_office", MATCHES["head_office"].label
+        PROVIDER = "provider", MATCHES["provider"].label
+        NAME = "name", MATCHES["name"].label
+        # Not a match: its own ODS code is also used by another provider's service, so we
+        # cannot tell whose DSPT record that code's is.
+        SHARED_CODE = "shared_code", MATCHES["shared_code"].label
+        NONE = "", MATCHES[""].label
 
     cqc_location_id = models.CharField("CQC location ID", max_length=20, unique=True)
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="locations")

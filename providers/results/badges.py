@@ -82,7 +82,7 @@ def outage_badge() -> Badge:
 
 def _detail(year: str, match: str) -> str:
     """The badge's small line: the year and whose check it is, in the room there is."""
-    whose = {"head_office": "head office", "provider": "provider", "name": "provider"}.get(match)
+    whose = presenter.match_words(match).whose
     if year and whose:
         return f"{year} result of its {whose}"
     if year:

@@ -32,6 +32,8 @@ class Look:
     easy_read: tuple[tuple[str, str], ...] = ()  # (picture, one short sentence)
 
 
+DORMANT_SENTENCE = "CQC says this service is not providing care at the moment."
+
 LOOKS = {
     "exceeds": Look(
         "Exceeds the standard",
@@ -155,9 +157,7 @@ LOOKS = {
     "deregistered": Look("No longer registered with CQC",
                          "This care service is no longer on the Care Quality Commission's list.",
                          "grey", "#4c6272", "dash"),
-    "dormant": Look("Not providing care just now",
-                    "CQC says this service is not providing care at the moment.",
-                    "grey", "#4c6272", "dash"),
+    "dormant": Look("Not providing care just now", DORMANT_SENTENCE, "grey", "#4c6272", "dash"),
     # Shown by a badge while our database cannot be reached (dsptlookup/middleware.py).
     "unavailable": Look("Result not available just now",
                         "We cannot show the result at the moment. Try again later.",
@@ -165,19 +165,43 @@ LOOKS = {
 }
 RESULT_CODES = [code for code in LOOKS if code not in ("deregistered", "dormant", "unavailable")]
 
-DORMANT_SENTENCE = "CQC says this service is not providing care at the moment."
 DORMANT_EASY_READ = ("house", "This care service is not giving care at the moment.")
 DEREGISTERED_EASY_READ = ("dash", "This care service is closed now.")
 MAY_COVER_EASY_READ = ("question", "Ask if the check covers this service.")
 
-# How a service's DSPT record was found (Location.DsptMatch values), as a CSV cell.
-MATCH_CSV = {
-    "location": "Its own code",
-    "head_office": "Its head office (NHS ODS care home list)",
-    "provider": "Its provider's code",
-    "name": "Matched by name",
-    "shared_code": "Unclear: another company's service uses its code",
-    "": "No record found",
+
+@dataclass(frozen=True)
+class MatchWords:
+    """How one way of finding a service's DSPT record (a Location.DsptMatch value) is said everywhere."""
+
+    label: str  # short words: a download's cell, the admin's filter
+    sentence: str  # the page's sentence; {publisher} is the DSPT organisation's name
+    easy_read: tuple[str, str] | None = None  # one Easy Read line, when the check is not the service's own
+    whose: str = ""  # whose check it is, on the badge's small line, when not the service's own
+
+
+# In the order the matching ladder tries them (providers/register/matching.py).
+MATCHES = {
+    "location": MatchWords("Its own code", "This is the care service's own record, under its own code."),
+    "head_office": MatchWords(
+        "Its head office (NHS ODS care home list)",
+        "Its head office, {publisher}, published a check. It may cover this service. Ask the service.",
+        ("people", "We show the check of its head office."), "head office"),
+    "provider": MatchWords(
+        "Its provider's code",
+        "The company that runs it, {publisher}, published a check. It may cover this service. Ask the service.",
+        ("people", "We show the check of the group that runs it."), "provider"),
+    "name": MatchWords(
+        "Matched by name",
+        "We matched it by name. The company that runs it, {publisher}, published a check. "
+        "It may cover this service. Ask the service.",
+        ("people", "We show the check of the group that runs it."), "provider"),
+    # Not a match: its own ODS code is also used by another provider's service.
+    "shared_code": MatchWords(
+        "Unclear: another company's service uses its code",
+        "Another company's care service uses the same NHS code as this one, so we cannot tell "
+        "which check belongs to this service. Ask the service."),
+    "": MatchWords("No record found", ""),
 }
 
 
@@ -206,36 +230,18 @@ def dates_sentence(result) -> str:
     return published
 
 
+def match_words(match: str) -> MatchWords:
+    return MATCHES.get(match, MATCHES[""])
+
+
 def match_sentence(result) -> str:
     """Who published the record we show, and what that does and does not tell us."""
-    if not result.match:
-        return ""
-    if result.match == "shared_code":
-        return ("Another company's care service uses the same NHS code as this one, so we cannot tell "
-                "which check belongs to this service. Ask the service.")
-    if result.match == "location":
-        return "This is the care service's own record, under its own code."
-    if result.match == "head_office":
-        return (f"Its head office, {result.publisher}, published a check. "
-                "It may cover this service. Ask the service.")
-    if result.match == "name":
-        return (f"We matched it by name. The company that runs it, {result.publisher}, published a check. "
-                "It may cover this service. Ask the service.")
-    return (f"The company that runs it, {result.publisher}, published a check. "
-            "It may cover this service. Ask the service.")
+    return match_words(result.match).sentence.format(publisher=result.publisher)
 
 
 def match_easy_read(result) -> tuple[str, str] | None:
     """The same in one short Easy Read line with a picture, or None for the service's own check."""
-    if result.match in ("", "location", "shared_code"):
-        return None
-    if result.match == "head_office":
-        return ("people", "We show the check of its head office.")
-    return ("people", "We show the check of the group that runs it.")
-
-
-def match_csv(match: str) -> str:
-    return MATCH_CSV.get(match, MATCH_CSV[""])
+    return match_words(result.match).easy_read
 
 
 def unknown_words(result) -> str:

@@ -131,8 +131,6 @@ def _image_response(request, badge: badges.Badge, *, etag: str, render_body, con
     response["Last-Modified"] = http_date(last_modified)
     response["Cache-Control"] = f"public, max-age={BADGE_MAX_AGE}, s-maxage={BADGE_MAX_AGE}"
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
-    response["Cross-Origin-Resource-Policy"] = "cross-origin"
-    response["Access-Control-Allow-Origin"] = "*"
     return response
 
 

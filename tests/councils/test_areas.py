@@ -61,11 +61,11 @@ def test_csv_download(client, sample_loaded):
     assert lodge["DSPT result as published"] == "25/26 Approaching Standards"
     assert lodge["DSPT year"] == "2025-26" and lodge["Date published"] == "2026-06-30"
     assert lodge["Counts until"] == "2027-06-30"  # a 2025-26 result counts until the 2026-27 deadline
-    assert lodge["Published by"] == "SUNNYSIDE LODGE" and lodge["How the record was found"] == "Its own code"
-    assert lodge["Providing care now"] == "Yes" and lodge["Phone"]
+    assert lodge["DSPT record published by"] == "SUNNYSIDE LODGE" and lodge["How the record was found"] == "Its own code"
+    assert lodge["Not providing care now"] == "No" and lodge["Phone"]
     assert lodge["Page"] == "http://testserver/services/1-545611300/"
     midshires = by_id["1-10553191100"]
-    assert (midshires["Published by"], midshires["How the record was found"]) == ("MIDSHIRES CARE LIMITED",
+    assert (midshires["DSPT record published by"], midshires["How the record was found"]) == ("MIDSHIRES CARE LIMITED",
                                                                                  "Its provider's code")
     assert len(rows) == 6
 

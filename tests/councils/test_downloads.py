@@ -7,7 +7,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from providers.councils.exports import COLUMNS
+from providers.councils.api_schemas import Service
+from providers.register.shape import COLUMNS
 from providers.register.models import Location
 from tests.factories import LocationFactory
 
@@ -50,9 +51,10 @@ def test_the_json_download_has_the_same_services_and_the_data_date(client, sampl
     document = json.loads(b"".join(response.streaming_content))
     assert document["data_as_of"] == {"dspt": "2026-11-20", "cqc": "2026-11-16"}
     assert len(document["services"]) == 26
-    assert list(document["services"][0]) == [column.key for column in COLUMNS]
+    # Each service is the one shape the API gives (providers/register/shape.py).
+    assert set(document["services"][0]) == set(Service.model_fields) - {"distance_miles"}
     lodge = next(s for s in document["services"] if s["cqc_location_id"] == "1-545611300")
-    assert lodge["counts_until"] == "2027-06-30" and lodge["how_found"] == "Its own code"
+    assert lodge["dspt"]["counts_until"] == "2027-06-30" and lodge["dspt"]["match_label"] == "Its own code"
 
 
 def test_the_real_lincolnshire_list_downloads_whole(client):
@@ -69,6 +71,6 @@ def test_the_real_lincolnshire_list_downloads_whole(client):
 def test_the_columns_page_documents_every_column(client, sample_loaded):
     html = client.get(reverse("downloads")).content.decode()
     for column in COLUMNS:
-        assert column.heading in html and f"<code>{column.key}</code>" in html
+        assert column.heading in html and f"<code>{column.path}</code>" in html
     assert reverse("download_services_csv") in html and reverse("download_services_json") in html
     assert "26 care services" in html

@@ -118,10 +118,10 @@ def test_imported_names_are_escaped_in_the_admin(admin_client, worker):
 
 def test_matching_report(admin_client, sample_loaded):
     html = admin_client.get(reverse("admin:providers_namematchcandidate_report")).content.decode()
-    assert "This service&#x27;s own ODS code</th><td>18</td>" in html
-    assert "Its provider&#x27;s ODS code</th><td>5</td>" in html
+    assert "Its own code</th><td>18</td>" in html
+    assert "Its provider&#x27;s code</th><td>5</td>" in html
     assert "Its head office (NHS ODS care home list)</th><td>0</td>" in html  # no ODS site list loaded yet
-    assert "No DSPT record found</th><td>3</td>" in html
+    assert "No record found</th><td>3</td>" in html
     # Names, not only counts: the services with no record, and social care DSPT organisations with no service.
     assert "Oak Tree House" in html
     assert "EXAMPLE COMMUNITY INTEREST COMPANY" not in html  # a charity, not a social care sector

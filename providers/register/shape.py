@@ -1,0 +1,158 @@
+"""A care service as data: the one shape the API, the downloads and the feeds give.
+
+`care_service(location, today=..., base_url=...)` is a dict nested as the
+API documents it (providers/councils/api_schemas.py, `Service`). The CSV
+and spreadsheet downloads flatten the same dict through `COLUMNS`, each
+column named by its path in it ("dspt.label"), so a field has one name and
+one meaning in every output; /download/ and the OpenAPI describe them.
+
+Fields that were once said two ways, decided here:
+- `type` is the kind of service as a code (care_home, home_care, other);
+  `type_label` is the same in words.
+- `dspt.organisation` is the DSPT organisation that published the record (its
+  ODS code and name); `dspt.match_method` says how we found it (location,
+  head_office, provider, name, shared_code), `dspt.match_label` in a few
+  words and `dspt.match_note` in a sentence.
+- `dspt.published_by` is the same as `match_method`, kept for API clients
+  written before it; downloads do not carry it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from providers.results import presenter
+
+
+def care_service(location, *, today: dt.date, base_url: str, history: bool = False) -> dict:
+    """One care service (a Location fetched with_dspt_status()) and its DSPT result on `today`.
+
+    base_url: the site's address without a trailing slash, for the links.
+    history: add every DSPT record we have seen for it, newest first.
+    """
+    result = location.dspt_result(today)
+    organisation = location.dspt_organisation
+    data = {
+        "cqc_location_id": location.cqc_location_id,
+        "name": location.name,
+        "url": base_url + reverse("service", args=[location.cqc_location_id]),
+        "api_url": base_url + reverse("api_service", args=[location.cqc_location_id]),
+        "badge_url": base_url + reverse("badge", args=[location.cqc_location_id]),
+        "cqc_url": location.cqc_url,
+        "type": location.category,
+        "type_label": location.get_category_display(),
+        "service_types": list(location.service_types),
+        "address": {"lines": [p for p in (location.address_line_1, location.address_line_2) if p],
+                    "town": location.town, "county": location.county, "postcode": location.postcode},
+        "local_authority": location.local_authority,
+        "region": location.region,
+        "latitude": location.latitude,
+        "longitude": location.longitude,
+        "phone": location.phone or None,
+        "ods_code": location.ods_code or None,
+        "registered": location.is_registered,
+        "dormant": location.dormant,
+        "dormant_note": presenter.DORMANT_SENTENCE if location.dormant else None,
+        "deregistered_on": _date(location.deregistered_on),
+        "provider": {"cqc_provider_id": location.provider.cqc_provider_id, "name": location.provider.name},
+        "dspt": _dspt(result, location.current_dspt_assessment, organisation),
+    }
+    if getattr(location, "distance", None) is not None:
+        data["distance_miles"] = round(location.distance, 2)
+    if history:
+        data["history"] = [dspt_record(record) for record in (organisation.history() if organisation else [])]
+    return data
+
+
+def _dspt(result, assessment, organisation) -> dict:
+    status = result.status
+    match = result.match or None
+    return {
+        "status": status.code,
+        "label": status.label,
+        "summary": status.summary,
+        "is_current": status.is_current,
+        **dspt_record(assessment),
+        "counts_until": _date(result.counts_until),
+        "stopped_counting_on": _date(result.stopped_counting_on),
+        "when": presenter.dates_sentence(result) or None,
+        "match_method": match,
+        "match_label": presenter.match_words(result.match).label,
+        "match_note": presenter.match_sentence(result) or None,
+        "published_by": match,
+        "organisation": {"ods_code": organisation.ods_code, "name": organisation.name} if organisation else None,
+    }
+
+
+def dspt_record(assessment) -> dict:
+    """One published DSPT record, as the DSPT published it, with its year and date."""
+    return {
+        "dspt_status": assessment.status if assessment else None,
+        "status_as_published": assessment.status_text if assessment else None,
+        "year": (assessment.year_label or None) if assessment else None,
+        "published_on": _date(assessment.published_on) if assessment else None,
+    }
+
+
+def _date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+# --- The same, flat: one column a field, for CSV and spreadsheets ------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """One download column: the field's path in care_service(), its heading, and what it holds."""
+
+    path: str  # "dspt.label"
+    heading: str
+    meaning: str
+    kind: str = "text"  # text, date, number or code (a spreadsheet keeps a code as text)
+
+    def value(self, service: dict):
+        """The field's value in one care_service() dict: a list joined, a yes-or-no in words."""
+        value = service
+        for part in self.path.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        if isinstance(value, bool):
+            return "Yes" if value else "No"
+        if isinstance(value, list):
+            return ", ".join(value)
+        return value
+
+
+COLUMNS = [
+    Column("cqc_location_id", "CQC location ID", "The care service's ID in CQC's register, like 1-545611283.", "code"),
+    Column("name", "Name", "The care service's name."),
+    Column("provider.name", "Provider", "The company or charity that runs it."),
+    Column("provider.cqc_provider_id", "CQC provider ID", "The provider's ID in CQC's register, like 1-101641521.",
+           "code"),
+    Column("address.lines", "Address", "Street and area, without the town and postcode."),
+    Column("address.town", "Town", "The town or city."),
+    Column("address.postcode", "Postcode", "The postcode."),
+    Column("local_authority", "Local authority", "The council area it is in."),
+    Column("region", "Region", "The region of England."),
+    Column("phone", "Phone", "The service's phone number, as CQC lists it.", "code"),
+    Column("type_label", "Type of service", "Care home, home care, or another kind of care service."),
+    Column("dspt.label", "DSPT result", "The result in plain words, on the day of the download."),
+    Column("dspt.status_as_published", "DSPT result as published", "The DSPT's own words, like '24/25 Standards Met'."),
+    Column("dspt.year", "DSPT year", "The DSPT year the result is for, like 2024-25."),
+    Column("dspt.published_on", "Date published", "The day the result was published.", "date"),
+    Column("dspt.counts_until", "Counts until",
+           "The last day the result counts as current. Blank when it does not count now.", "date"),
+    Column("dspt.organisation.name", "DSPT record published by",
+           "The organisation whose DSPT record this is: the service, its head office or its provider."),
+    Column("dspt.organisation.ods_code", "ODS code of the DSPT record",
+           "The NHS ODS code the record was published under.", "code"),
+    Column("dspt.match_label", "How the record was found",
+           "Whether the record is the service's own, or its head office's or its provider's (which may cover it)."),
+    Column("dormant", "Not providing care now", "Yes when CQC lists the service as dormant (not providing care)."),
+    Column("url", "Page", "The service's page on this website. A stable link."),
+]
+
+ServiceOf = Callable[[object], dict]
