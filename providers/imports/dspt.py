@@ -25,6 +25,7 @@ from providers.imports.skeleton import (
     examples,
     raw_cursor,
     read_fields,
+    settle_after_writing,
 )
 from providers.imports.tabular import Row
 from providers.register.matching import rematch_locations
@@ -148,27 +149,42 @@ ASSESSMENTS = DsptAssessment._meta.db_table
 
 
 def apply(job: ImportJob) -> None:
-    """Add new organisations and statuses; point each organisation at its newest status; then rematch."""
-    run = job.run
+    """Add new organisations and statuses; point each organisation at its newest status; then rematch.
+
+    Each row of the file is given its organisation's and its record's id first
+    (ids we hold, or new ones from their sequences), so a new organisation is
+    written once, already pointing at its record, instead of written and then
+    updated (foreign keys are checked at commit). An older file (by its data
+    date) adds history but never turns the clock back.
+    """
+    run, as_of = job.run, job.run.data_as_of
     cursor = raw_cursor()
     cursor.execute("CREATE UNIQUE INDEX ON dspt_staging (ods_code)")
+    cursor.execute("ALTER TABLE dspt_staging ADD organisation_id bigint, ADD assessment_id bigint, "
+                   "ADD new_organisation boolean DEFAULT false, ADD new_assessment boolean DEFAULT false")
     cursor.execute("ANALYZE dspt_staging")
-    run.preview["added"] = examples(cursor, f"""
-        SELECT s.name || ' (' || s.ods_code || ')' FROM dspt_staging s
-        WHERE NOT EXISTS (SELECT 1 FROM {ORGANISATIONS} o WHERE o.ods_code = s.ods_code)
-        ORDER BY s.row_number""")
-    run.added = _add_organisations(cursor)
-    changed_ids = _update_organisations(cursor, as_of=run.data_as_of)
-    new_statuses = _add_history(cursor, run_id=run.pk)
-    changed_ids |= _point_at_newest_status(cursor, as_of=run.data_as_of)
-    run.preview["new statuses"] = examples(cursor, f"""
-        SELECT o.name || ' (' || o.ods_code || '): ' || a.status_text
-        FROM {ASSESSMENTS} a JOIN {ORGANISATIONS} o ON o.id = a.organisation_id
-        WHERE a.first_import_id = {int(run.pk)} ORDER BY o.name""")
+    run.added = _number_organisations(cursor)
+    new_statuses = _number_records(cursor)
+    run.preview["added"] = examples(cursor, "SELECT name || ' (' || ods_code || ')' FROM dspt_staging "
+                                            "WHERE new_organisation ORDER BY row_number")
+    cursor.execute(f"""
+        INSERT INTO {ORGANISATIONS}
+            (id, ods_code, name, primary_sector, integrated_care_board, current_assessment_id, data_as_of, updated_at)
+        SELECT organisation_id, ods_code, name, primary_sector, integrated_care_board, assessment_id, %s, now()
+        FROM dspt_staging WHERE new_organisation""", [as_of])
+    cursor.execute(f"""
+        INSERT INTO {ASSESSMENTS}
+            (id, organisation_id, status, year_start, published_on, status_text, first_seen_at, first_import_id)
+        SELECT assessment_id, organisation_id, status, year_start, published_on, status_text, now(), %s
+        FROM dspt_staging WHERE new_assessment""", [run.pk])
+    run.changed = _update_organisations(cursor, as_of=as_of)
+    settle_after_writing(cursor, ORGANISATIONS, columns=("ods_code", "name_key", "current_assessment_id"))
+    settle_after_writing(cursor, ASSESSMENTS, columns=("organisation_id", "status", "year_start"))
+    run.preview["new statuses"] = examples(cursor, """
+        SELECT name || ' (' || ods_code || '): ' || status_text FROM dspt_staging WHERE new_assessment ORDER BY name""")
     cursor.execute(f"SELECT count(*) FROM {ORGANISATIONS} o "
                    "WHERE NOT EXISTS (SELECT 1 FROM dspt_staging s WHERE s.ods_code = o.ods_code)")
     (not_in_file,) = cursor.fetchone()
-    run.changed = len(changed_ids)
     run.unchanged = job.parsed.kept - run.added - run.changed
     run.removed = 0  # organisations are never removed; see not_in_file
     run.message = (
@@ -178,63 +194,47 @@ def apply(job: ImportJob) -> None:
     with job.step("matching"):
         rematch_locations()
 
-def _add_organisations(cursor) -> int:
+
+def _number_organisations(cursor) -> int:
+    """Each row's organisation id: the one we hold for its code, or a new one. Returns how many are new."""
+    cursor.execute(f"UPDATE dspt_staging s SET organisation_id = o.id FROM {ORGANISATIONS} o WHERE o.ods_code = s.ods_code")
     cursor.execute(f"""
-        INSERT INTO {ORGANISATIONS} (ods_code, name, primary_sector, integrated_care_board, updated_at)
-        SELECT ods_code, name, primary_sector, integrated_care_board, now() FROM dspt_staging
-        ON CONFLICT (ods_code) DO NOTHING""")
+        UPDATE dspt_staging SET organisation_id = nextval(pg_get_serial_sequence('{ORGANISATIONS}', 'id')),
+               new_organisation = true
+        WHERE organisation_id IS NULL""")
     return cursor.rowcount
 
 
-def _update_organisations(cursor, *, as_of) -> set[int]:
-    """Names and sectors follow the newest file only. Returns the ids changed."""
+def _number_records(cursor) -> int:
+    """Each row's record id: the one we hold for its (status, year, date), or a new one. Returns how many are new."""
+    cursor.execute(f"""
+        UPDATE dspt_staging s SET assessment_id = a.id FROM {ASSESSMENTS} a
+        WHERE NOT s.new_organisation AND a.organisation_id = s.organisation_id AND a.status = s.status
+          AND a.year_start IS NOT DISTINCT FROM s.year_start AND a.published_on IS NOT DISTINCT FROM s.published_on""")
+    cursor.execute(f"""
+        UPDATE dspt_staging SET assessment_id = nextval(pg_get_serial_sequence('{ASSESSMENTS}', 'id')),
+               new_assessment = true
+        WHERE assessment_id IS NULL""")
+    return cursor.rowcount
+
+
+def _update_organisations(cursor, *, as_of) -> int:
+    """Organisations we held: names, sectors and the current record follow the newest file.
+
+    Every one in the file notes the file's date, so an older file imported
+    later changes none of them. Returns how many changed their details or
+    their current record.
+    """
     cursor.execute(f"""
         UPDATE {ORGANISATIONS} o
         SET name = s.name, primary_sector = s.primary_sector, integrated_care_board = s.integrated_care_board,
-            updated_at = now()
-        FROM dspt_staging s
-        WHERE o.ods_code = s.ods_code AND (o.data_as_of IS NULL OR o.data_as_of <= %s)
-          AND (o.name, o.primary_sector, o.integrated_care_board)
-              IS DISTINCT FROM (s.name, s.primary_sector, s.integrated_care_board)
-        RETURNING o.id""", [as_of])
-    return {row[0] for row in cursor.fetchall()}
-
-
-def _add_history(cursor, *, run_id: int) -> int:
-    """Every (status, year, date) we have not seen before joins the history."""
-    cursor.execute(f"""
-        INSERT INTO {ASSESSMENTS}
-            (organisation_id, status, year_start, published_on, status_text, first_seen_at, first_import_id)
-        SELECT o.id, s.status, s.year_start, s.published_on, s.status_text, now(), %s
-        FROM dspt_staging s JOIN {ORGANISATIONS} o ON o.ods_code = s.ods_code
-        ON CONFLICT ON CONSTRAINT dspt_assessment_unique_record DO NOTHING""", [run_id])
-    return cursor.rowcount
-
-
-def _point_at_newest_status(cursor, *, as_of) -> set[int]:
-    """The current status is the one in the newest file imported.
-
-    An older file (by its data date) adds history but never turns the clock
-    back. Returns the ids of organisations whose current status changed.
-    """
-    # Fresh statistics after the inserts above, so the planner joins by hash
-    # rather than looping over tens of thousands of rows for each row.
-    cursor.execute(f"ANALYZE {ORGANISATIONS}")
-    cursor.execute(f"ANALYZE {ASSESSMENTS}")
-    cursor.execute("DROP TABLE IF EXISTS dspt_newest")
-    cursor.execute(f"""
-        CREATE TEMPORARY TABLE dspt_newest ON COMMIT DROP AS
-        SELECT o.id AS organisation_id, a.id AS assessment_id, o.current_assessment_id AS before_id
-        FROM dspt_staging s
-        JOIN {ORGANISATIONS} o ON o.ods_code = s.ods_code
-        JOIN {ASSESSMENTS} a ON a.organisation_id = o.id
-             AND a.status = s.status
-             AND a.year_start IS NOT DISTINCT FROM s.year_start
-             AND a.published_on IS NOT DISTINCT FROM s.published_on
-        WHERE o.data_as_of IS NULL OR o.data_as_of <= %s""", [as_of])
-    cursor.execute("SELECT organisation_id FROM dspt_newest WHERE before_id IS NOT NULL AND before_id <> assessment_id")
-    changed = {row[0] for row in cursor.fetchall()}
-    cursor.execute(f"""
-        UPDATE {ORGANISATIONS} o SET current_assessment_id = n.assessment_id, data_as_of = %s
-        FROM dspt_newest n WHERE o.id = n.organisation_id""", [as_of])
-    return changed
+            current_assessment_id = s.assessment_id, data_as_of = %s,
+            updated_at = CASE WHEN s.details_changed THEN now() ELSE o.updated_at END
+        FROM (SELECT s.*, (held.name, held.primary_sector, held.integrated_care_board)
+                          IS DISTINCT FROM (s.name, s.primary_sector, s.integrated_care_board) AS details_changed,
+                      held.current_assessment_id <> s.assessment_id AS record_changed
+              FROM dspt_staging s JOIN {ORGANISATIONS} held ON held.id = s.organisation_id
+              WHERE NOT s.new_organisation AND (held.data_as_of IS NULL OR held.data_as_of <= %s)) s
+        WHERE o.id = s.organisation_id
+        RETURNING s.details_changed OR coalesce(s.record_changed, false)""", [as_of, as_of])
+    return sum(changed for (changed,) in cursor.fetchall())

@@ -35,7 +35,7 @@ class Provider(models.Model):
     cqc_provider_id = models.CharField("CQC provider ID", max_length=20, unique=True)
     name = models.CharField(max_length=255)
     # Up to 32: an admin may set a DSPT code with a suffix ('V10679-765139') by accepting a name match.
-    ods_code = models.CharField("ODS code", max_length=32, blank=True, db_index=True)
+    ods_code = models.CharField("ODS code", max_length=32, blank=True)
     provider_type = models.CharField(max_length=100, blank=True)
     ownership_type = models.CharField(max_length=100, blank=True)
     companies_house_number = models.CharField(max_length=20, blank=True)
@@ -56,7 +56,8 @@ class Provider(models.Model):
 
     class Meta:
         ordering = ["name"]
-        indexes = [models.Index(name="provider_name_key", fields=["name_key"])]
+        indexes = [models.Index(name="provider_name_key", fields=["name_key"]),
+                   models.Index(name="provider_ods_code", fields=["ods_code"])]
 
     def __str__(self):
         return f"{self.name} ({self.cqc_provider_id})"
@@ -178,16 +179,16 @@ class Location(models.Model):
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="locations")
     name = models.CharField(max_length=255)
     brand_name = models.CharField(max_length=255, blank=True)
-    ods_code = models.CharField("ODS code", max_length=10, blank=True, db_index=True)
+    ods_code = models.CharField("ODS code", max_length=10, blank=True)
 
     address_line_1 = models.CharField(max_length=255, blank=True)
     address_line_2 = models.CharField(max_length=255, blank=True)
     town = models.CharField(max_length=100, blank=True)
     county = models.CharField(max_length=100, blank=True)
     postcode = models.CharField(
-        max_length=10, blank=True, db_index=True, help_text="Normalised: capitals, one space, e.g. 'L8 1AA'."
+        max_length=10, blank=True, help_text="Normalised: capitals, one space, e.g. 'L8 1AA'."
     )
-    local_authority = models.CharField(max_length=100, blank=True, db_index=True)
+    local_authority = models.CharField(max_length=100, blank=True)
     region = models.CharField(max_length=100, blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
@@ -251,7 +252,9 @@ class Location(models.Model):
         indexes = [
             GinIndex(name="location_search_words", fields=["search_words"]),
             models.Index(name="location_coordinates", fields=["latitude", "longitude"]),
+            # Both "= 'L8 1AA'" and "LIKE 'L8%'" use this one index.
             models.Index(name="location_postcode_prefix", fields=["postcode"], opclasses=["varchar_pattern_ops"]),
+            models.Index(name="location_ods_code", fields=["ods_code"]),
             # Area pages look services up by their local authority, whatever its case (in_area).
             models.Index(Upper("local_authority"), name="location_area"),
         ]
@@ -321,13 +324,14 @@ class OdsCareHome(models.Model):
     postcode = models.CharField(max_length=10, blank=True)
     opened_on = models.DateField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
-    parent_code = models.CharField("head office ODS code", max_length=10, blank=True, db_index=True)
+    parent_code = models.CharField("head office ODS code", max_length=10, blank=True)
     left_parent_on = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["code"]
         verbose_name = "NHS ODS care home record"
+        indexes = [models.Index(name="odscarehome_parent_code", fields=["parent_code"])]
 
     def __str__(self):
         return f"{self.name} ({self.code})"

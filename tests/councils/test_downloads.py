@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from providers.councils.api_schemas import Service
-from providers.register.shape import COLUMNS
 from providers.register.models import Location
+from providers.register.shape import COLUMNS
 from tests.factories import LocationFactory
 
 pytestmark = pytest.mark.django_db
