@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 
 def use_import_timeout() -> None:
@@ -17,3 +18,14 @@ def use_import_timeout() -> None:
         cursor.execute("SELECT set_config('statement_timeout', %s, true), "
                        "set_config('client_connection_check_interval', '1s', true)",
                        [str(settings.IMPORT_STATEMENT_TIMEOUT_MS)])
+
+
+def use_app_clock() -> None:
+    """For the rest of this transaction, SQL's dspt_now() is the app's now (migration 0021).
+
+    Rows an import stamps then agree with what Python calls now, whatever
+    the database server's own clock says (and in tests, whatever date a test
+    travels to).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('dsptlookup.now', %s, true)", [timezone.now().isoformat()])

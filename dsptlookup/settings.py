@@ -275,8 +275,6 @@ LOGGING = {
 # --- The service ------------------------------------------------------------
 SERVICE_NAME = "DSPT Lookup"
 
-# Uploaded import files wait here between preview and import (never served).
-IMPORT_UPLOAD_DIR = Path(os.environ.get("IMPORT_UPLOAD_DIR", BASE_DIR / "uploads"))
 # A previewed upload not imported within this many hours is deleted; upload it again.
 IMPORT_UPLOAD_KEEP_HOURS = float(os.environ.get("IMPORT_UPLOAD_KEEP_HOURS", "24"))
 

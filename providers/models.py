@@ -9,7 +9,7 @@
 - providers/reports/models.py: problems visitors report.
 """
 
-from providers.imports.models import DataSource, ImportRun
+from providers.imports.models import DataSource, FileChunk, ImportRun, StoredFile
 from providers.register.models import (
     DsptAssessment,
     DsptOrganisation,
@@ -22,5 +22,6 @@ from providers.register.models import (
 from providers.reports.models import ProblemReport
 from providers.search.models import Postcode, SearchWord
 
-__all__ = ["DataSource", "DsptAssessment", "DsptOrganisation", "ImportRun", "Location", "NameMatchCandidate",
-           "OdsCareHome", "Postcode", "ProblemReport", "Provider", "SearchWord", "readable_name"]
+__all__ = ["DataSource", "DsptAssessment", "DsptOrganisation", "FileChunk", "ImportRun", "Location",
+           "NameMatchCandidate", "OdsCareHome", "Postcode", "ProblemReport", "Provider", "SearchWord", "StoredFile",
+           "readable_name"]

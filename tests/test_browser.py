@@ -116,7 +116,6 @@ def test_keyboard_only_search(site, page):
 def test_admin_import_in_the_browser(site, page, django_user_model, tmp_path, settings, run_worker):
     from tests.conftest import SAMPLE_DSPT
 
-    settings.IMPORT_UPLOAD_DIR = tmp_path
     csp_problems = []
     page.on("console", lambda m: csp_problems.append(m.text) if "Content Security Policy" in m.text else None)
     django_user_model.objects.create_superuser("admin", "admin@example.com", "a-good-long-password")

@@ -95,7 +95,7 @@ class ImportRunAdmin(admin.ModelAdmin):
         runs.mark_dead_runs()
         uploads.expire_uploads()
         extra = {**(extra_context or {}), "waiting_previews": ImportRun.objects.filter(
-            state=ImportRun.State.PREVIEW).exclude(stored_file="").order_by("-started_at")}
+            state=ImportRun.State.PREVIEW, upload__isnull=False).order_by("-started_at")}
         return super().changelist_view(request, extra)
 
     def get_urls(self):
@@ -118,7 +118,7 @@ class ImportRunAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             uploaded = form.cleaned_data["file"]
             stored = uploads.save_upload(uploaded_file=uploaded)
-            run = uploads.queue_preview(kind=form.cleaned_data["kind"], path=stored, file_name=uploaded.name,
+            run = uploads.queue_preview(kind=form.cleaned_data["kind"], upload=stored,
                                         user=request.user.get_username(), as_of=form.cleaned_data["as_of"])
             tasks.preview_upload.defer(run_id=run.pk)
             return redirect("admin:providers_importrun_report", run_id=run.pk)
@@ -131,10 +131,10 @@ class ImportRunAdmin(admin.ModelAdmin):
         runs.mark_dead_runs()
         run = get_object_or_404(ImportRun, pk=run_id)
         applying = ImportRun.objects.filter(state__in=[ImportRun.State.QUEUED, ImportRun.State.RUNNING],
-                                            dry_run=False, stored_file=run.stored_file).first() if run.stored_file else None
+                                            dry_run=False, upload=run.upload_id).first() if run.upload_id else None
         context = {**self.admin_site.each_context(request), "title": f"Import: {run.file_name}", "run": run,
                    "opts": self.model._meta, "applying": applying,
-                   "can_apply": run.state == ImportRun.State.PREVIEW and run.stored_file and not applying,
+                   "can_apply": run.state == ImportRun.State.PREVIEW and run.upload_id and not applying,
                    "removals": Paginator(run.removals, REMOVALS_PAGE_SIZE).get_page(request.GET.get("removals")),
                    "max_bad_percent": f"{settings.IMPORT_MAX_BAD_ROWS_PERCENT:g}"}
         return TemplateResponse(request, "admin/providers/importrun/report.html", context)

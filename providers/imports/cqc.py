@@ -298,7 +298,7 @@ def _upsert_providers(cursor) -> None:
     columns = [*PROVIDER_COLUMNS, ("provider_ods_code", "ods_code")]
     cursor.execute(f"""
         INSERT INTO {PROVIDERS} (cqc_provider_id, {', '.join(field for _, field in columns)}, updated_at)
-        SELECT s.provider_id, {', '.join(f"COALESCE(s.{staged}, '')" for staged, _ in columns)}, now()
+        SELECT s.provider_id, {', '.join(f"COALESCE(s.{staged}, '')" for staged, _ in columns)}, dspt_now()
         FROM cqc_staging_providers s
         ON CONFLICT (cqc_provider_id) DO NOTHING""")
     new_value = {field: f"COALESCE(s.{staged}, p.{field})" for staged, field in columns}
@@ -307,7 +307,7 @@ def _upsert_providers(cursor) -> None:
     new_value["ods_code"] = "COALESCE(NULLIF(s.provider_ods_code, ''), p.ods_code)"
     cursor.execute(f"""
         UPDATE {PROVIDERS} p
-        SET {', '.join(f"{field} = {value}" for field, value in new_value.items())}, updated_at = now()
+        SET {', '.join(f"{field} = {value}" for field, value in new_value.items())}, updated_at = dspt_now()
         FROM cqc_staging_providers s
         WHERE p.cqc_provider_id = s.provider_id
           AND ({' OR '.join(f"p.{field} IS DISTINCT FROM {value}" for field, value in new_value.items())})""")
@@ -346,7 +346,7 @@ def _insert_locations(cursor, fields: list[str], preview: dict) -> int:
         INSERT INTO {LOCATIONS} (cqc_location_id, provider_id, {', '.join([*fields, *not_given])},
                                  dspt_match, created_at, updated_at)
         SELECT s.cqc_location_id, p.id, {', '.join([*map(_staged_value, fields), *map(_new_value, not_given)])},
-               '', now(), now()
+               '', dspt_now(), dspt_now()
         FROM cqc_staging s JOIN {PROVIDERS} p ON p.cqc_provider_id = s.provider_id
         WHERE s.is_new
         ON CONFLICT (cqc_location_id) DO NOTHING""")
@@ -358,7 +358,7 @@ def _update_locations(cursor, fields: list[str], preview: dict) -> int:
     cursor.execute(f"""
         UPDATE {LOCATIONS} l
         SET {', '.join(f"{f} = {_staged_value(f)}" for f in fields)},
-            provider_id = p.id, deregistered_on = NULL, updated_at = now()
+            provider_id = p.id, deregistered_on = NULL, updated_at = dspt_now()
         FROM cqc_staging s JOIN {PROVIDERS} p ON p.cqc_provider_id = s.provider_id
         WHERE s.keep AND l.cqc_location_id = s.cqc_location_id
           AND ({' OR '.join(f"l.{f} IS DISTINCT FROM {_staged_value(f)}" for f in fields)}
@@ -381,7 +381,7 @@ def _mark_removed(cursor, job: ImportJob) -> int:
     cursor.execute(f"SELECT count(*) FROM {LOCATIONS} WHERE deregistered_on IS NULL")
     (registered_before,) = cursor.fetchone()
     cursor.execute(f"""
-        UPDATE {LOCATIONS} l SET deregistered_on = %s, updated_at = now()
+        UPDATE {LOCATIONS} l SET deregistered_on = %s, updated_at = dspt_now()
         WHERE l.deregistered_on IS NULL
           AND NOT EXISTS (SELECT 1 FROM cqc_staging s WHERE s.cqc_location_id = l.cqc_location_id)
         RETURNING l.name || ' (' || l.cqc_location_id || ')'""", [job.run.data_as_of])

@@ -170,12 +170,12 @@ def apply(job: ImportJob) -> None:
     cursor.execute(f"""
         INSERT INTO {ORGANISATIONS}
             (id, ods_code, name, primary_sector, integrated_care_board, current_assessment_id, data_as_of, updated_at)
-        SELECT organisation_id, ods_code, name, primary_sector, integrated_care_board, assessment_id, %s, now()
+        SELECT organisation_id, ods_code, name, primary_sector, integrated_care_board, assessment_id, %s, dspt_now()
         FROM dspt_staging WHERE new_organisation""", [as_of])
     cursor.execute(f"""
         INSERT INTO {ASSESSMENTS}
             (id, organisation_id, status, year_start, published_on, status_text, first_seen_at, first_import_id)
-        SELECT assessment_id, organisation_id, status, year_start, published_on, status_text, now(), %s
+        SELECT assessment_id, organisation_id, status, year_start, published_on, status_text, dspt_now(), %s
         FROM dspt_staging WHERE new_assessment""", [run.pk])
     run.changed = _update_organisations(cursor, as_of=as_of)
     settle_after_writing(cursor, ORGANISATIONS, columns=("ods_code", "name_key", "current_assessment_id"))
@@ -229,7 +229,7 @@ def _update_organisations(cursor, *, as_of) -> int:
         UPDATE {ORGANISATIONS} o
         SET name = s.name, primary_sector = s.primary_sector, integrated_care_board = s.integrated_care_board,
             current_assessment_id = s.assessment_id, data_as_of = %s,
-            updated_at = CASE WHEN s.details_changed THEN now() ELSE o.updated_at END
+            updated_at = CASE WHEN s.details_changed THEN dspt_now() ELSE o.updated_at END
         FROM (SELECT s.*, (held.name, held.primary_sector, held.integrated_care_board)
                           IS DISTINCT FROM (s.name, s.primary_sector, s.integrated_care_board) AS details_changed,
                       held.current_assessment_id <> s.assessment_id AS record_changed

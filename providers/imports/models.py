@@ -5,9 +5,13 @@
   edited or deleted in the admin.
 - DataSource is one published file the worker downloads on a schedule
   (providers/imports/sources.py names them), and how the last try went.
+- StoredFile is an uploaded file waiting between its preview and its import,
+  kept in the database (a megabyte a FileChunk) so that every app server and
+  the worker can reach it.
 """
 
 from django.db import models
+from django.utils import timezone
 
 
 class ImportRun(models.Model):
@@ -66,9 +70,8 @@ class ImportRun(models.Model):
     # The scheduled or command-line download this run came from, if any (a DataSource key).
     download = models.CharField(max_length=20, blank=True)
     timings = models.JSONField(default=dict, blank=True, help_text="Seconds each step of the import took.")
-    stored_file = models.CharField(
-        max_length=500, blank=True, help_text="Where an uploaded file waits between preview and import."
-    )
+    upload = models.ForeignKey("StoredFile", null=True, blank=True, on_delete=models.SET_NULL, related_name="runs",
+                               help_text="The uploaded file, while it waits between preview and import.")
     # The database connection the import runs on: while it lives, the run is
     # alive (providers/imports/runs.py).
     backend_pid = models.IntegerField(null=True, blank=True, editable=False)
@@ -114,3 +117,32 @@ class DataSource(models.Model):
     @property
     def has_problem(self) -> bool:
         return self.outcome in (self.Outcome.FAILED, self.Outcome.REJECTED)
+
+
+class StoredFile(models.Model):
+    """An uploaded file waiting between its preview and its import (providers/imports/uploads.py).
+
+    In the database, a megabyte a row, so every app server and the worker can
+    read it and memory stays flat. Deleted once imported or discarded, or
+    IMPORT_UPLOAD_KEEP_HOURS after it was uploaded (by the app's clock, not a
+    file's modification time).
+    """
+
+    name = models.CharField(max_length=255, help_text="The name it was uploaded with.")
+    size = models.BigIntegerField(default=0)
+    sha256 = models.CharField("checksum (SHA-256)", max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.name} ({self.size:,} bytes)"
+
+
+class FileChunk(models.Model):
+    """One part of a StoredFile, in order."""
+
+    file = models.ForeignKey(StoredFile, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["file", "number"], name="file_chunk_unique_number")]

@@ -120,9 +120,9 @@ def apply(job: ImportJob) -> None:
     staged = ", ".join(f"COALESCE(s.{c}, '')" if c in ("parent_code", "postcode") else f"s.{c}" for c in _COLUMNS)
     cursor.execute(f"""
         INSERT INTO {ODS_CARE_HOMES} AS o (code, kind, {', '.join(_COLUMNS)}, updated_at)
-        SELECT s.code, %s, {staged}, now() FROM ods_staging s
+        SELECT s.code, %s, {staged}, dspt_now() FROM ods_staging s
         ON CONFLICT (code) DO UPDATE SET kind = EXCLUDED.kind,
-            {', '.join(f"{c} = EXCLUDED.{c}" for c in _COLUMNS)}, updated_at = now()
+            {', '.join(f"{c} = EXCLUDED.{c}" for c in _COLUMNS)}, updated_at = dspt_now()
         WHERE (o.kind, {', '.join(f"o.{c}" for c in _COLUMNS)})
               IS DISTINCT FROM (EXCLUDED.kind, {', '.join(f"EXCLUDED.{c}" for c in _COLUMNS)})""", [kind])
     written = cursor.rowcount

@@ -12,6 +12,7 @@ DataSource, and a failed or rejected one is logged and shown to admins.
 from __future__ import annotations
 
 import logging
+import tempfile
 from pathlib import Path
 
 from django.conf import settings
@@ -22,7 +23,6 @@ from providers.imports.models import DataSource, ImportRun
 from providers.imports.runs import file_checksum
 from providers.imports.skeleton import Download, Source
 from providers.imports.sources import DOWNLOADS
-from providers.imports.uploads import upload_folder
 
 logger = logging.getLogger(__name__)
 
@@ -60,22 +60,23 @@ def refresh_download(*, download: Download, started_by: str) -> DataSource:
         if not url:
             raise fetch.DownloadProblem(f"No address is set for the {download.label.lower()}.")
         same_address = url == record.url
-        fetched = fetch.fetch(url=url, folder=upload_folder(),
-                              etag=record.etag if same_address else "",
-                              last_modified=record.last_modified if same_address else "")
     except fetch.DownloadProblem as exc:
         return _record(record, DataSource.Outcome.FAILED, f"{download.label}: {exc} Nothing changed.")
-    record.url = url
-    if fetched.unchanged:
-        return _record(record, DataSource.Outcome.UNCHANGED, "The server says the file has not changed.")
-    try:
-        return _import(record, download, fetched, started_by=started_by)
-    except Exception:  # a fault of ours, not the file's: recorded, and the other downloads still refresh
-        logger.exception("Data refresh of %s stopped with an unexpected error", download.key)
-        return _record(record, DataSource.Outcome.FAILED,
-                       f"{download.label}: the import stopped because of an unexpected error. Nothing changed.")
-    finally:
-        fetched.path.unlink(missing_ok=True)
+    with tempfile.TemporaryDirectory(prefix="dsptlookup-download-") as folder:  # gone when the import is done
+        try:
+            fetched = fetch.fetch(url=url, folder=Path(folder), etag=record.etag if same_address else "",
+                                  last_modified=record.last_modified if same_address else "")
+        except fetch.DownloadProblem as exc:
+            return _record(record, DataSource.Outcome.FAILED, f"{download.label}: {exc} Nothing changed.")
+        record.url = url
+        if fetched.unchanged:
+            return _record(record, DataSource.Outcome.UNCHANGED, "The server says the file has not changed.")
+        try:
+            return _import(record, download, fetched, started_by=started_by)
+        except Exception:  # a fault of ours, not the file's: recorded, and the other downloads still refresh
+            logger.exception("Data refresh of %s stopped with an unexpected error", download.key)
+            return _record(record, DataSource.Outcome.FAILED,
+                           f"{download.label}: the import stopped because of an unexpected error. Nothing changed.")
 
 
 def _import(record: DataSource, download: Download, fetched: fetch.Fetched, *, started_by: str) -> DataSource:

@@ -47,12 +47,12 @@ def file_checksum(path: Path) -> str:
     return digest.hexdigest()
 
 
-def queue_run(*, kind: str, path: Path, file_name: str, started_by: str, dry_run: bool, as_of=None) -> ImportRun:
-    """Record an import that waits for the worker; `start_run(queued=...)` picks it up."""
+def queue_run(*, kind: str, upload, file_name: str, started_by: str, dry_run: bool, as_of=None) -> ImportRun:
+    """Record an import of an uploaded file (a StoredFile) that waits for the worker; `start_run(queued=...)`
+    picks it up."""
     return ImportRun.objects.create(
-        kind=kind, file_name=clip(file_name, 255), file_size=path.stat().st_size, started_by=started_by[:150],
-        dry_run=dry_run, state=ImportRun.State.QUEUED, stage=WAITING_FOR_WORKER, stored_file=str(path),
-        data_as_of=as_of,
+        kind=kind, file_name=clip(file_name, 255), file_size=upload.size, started_by=started_by[:150],
+        dry_run=dry_run, state=ImportRun.State.QUEUED, stage=WAITING_FOR_WORKER, upload=upload, data_as_of=as_of,
     )
 
 
@@ -158,12 +158,12 @@ def mark_dead_runs() -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            UPDATE providers_importrun run SET state = %s, finished_at = now(), message = %s, stage = ''
+            UPDATE providers_importrun run SET state = %s, finished_at = %s, message = %s, stage = ''
             WHERE run.state = %s AND NOT EXISTS (
                 SELECT 1 FROM pg_stat_activity activity
                 WHERE activity.pid = run.backend_pid AND activity.backend_start = run.backend_started_at)
             """,
-            [ImportRun.State.FAILED, DEAD_RUN_MESSAGE, ImportRun.State.RUNNING],
+            [ImportRun.State.FAILED, timezone.now(), DEAD_RUN_MESSAGE, ImportRun.State.RUNNING],
         )
         return cursor.rowcount
 

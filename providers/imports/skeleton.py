@@ -40,7 +40,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from dsptlookup.database import use_import_timeout
+from dsptlookup.database import use_app_clock, use_import_timeout
 from providers.imports.formats import date_in_file_name
 from providers.imports.models import ImportRun
 from providers.imports.problems import FileProblem, clip
@@ -317,6 +317,7 @@ def _execute(job: ImportJob, *, max_bad_share: float) -> ImportRun:
     try:
         with transaction.atomic():
             use_import_timeout()
+            use_app_clock()
             with job.step("read"):
                 stage(job)
             rejection = too_many_set_aside(parsed, max_bad_share)

@@ -28,7 +28,7 @@ from __future__ import annotations
 from django.db import connection, transaction
 from django.utils import timezone
 
-from providers.imports.skeleton import use_import_timeout
+from dsptlookup.database import use_app_clock, use_import_timeout
 from providers.register.models import DsptOrganisation, Location, NameMatchCandidate, OdsCareHome, Provider
 
 LOCATIONS = Location._meta.db_table
@@ -119,7 +119,7 @@ def suggest_name_candidates() -> int:
         cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(CANDIDATE_SIMILARITY)])
         cursor.execute(f"""
             INSERT INTO {CANDIDATES} (provider_id, organisation_id, similarity, decision, decided_by, created_at)
-            SELECT p.id, close.id, close.alike, 'pending', '', now()
+            SELECT p.id, close.id, close.alike, 'pending', '', dspt_now()
             FROM {PROVIDERS} p
             CROSS JOIN LATERAL (
                 SELECT o.id, similarity(o.name_key, p.name_key) AS alike FROM {ORGANISATIONS} o
@@ -147,6 +147,8 @@ def accept_candidate(*, candidate: NameMatchCandidate, user: str) -> int:
     """
     with transaction.atomic():
         use_import_timeout()  # rematching every service may take longer than a web query may
+        use_app_clock()
+        use_app_clock()
         _decide(candidate, NameMatchCandidate.Decision.ACCEPTED, user)
         Provider.objects.filter(pk=candidate.provider_id).update(ods_code=candidate.organisation.ods_code)
         NameMatchCandidate.objects.filter(provider_id=candidate.provider_id,

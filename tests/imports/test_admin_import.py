@@ -9,16 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
 
-from providers.imports.models import ImportRun
+from providers.imports.models import FileChunk, ImportRun, StoredFile
 from providers.register.models import DsptOrganisation, Location
 from tests.conftest import SAMPLE_DSPT, SAMPLE_ODS
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def private_uploads(settings, tmp_path):
-    settings.IMPORT_UPLOAD_DIR = tmp_path / "uploads"
 
 
 @pytest.fixture
@@ -69,14 +64,14 @@ def test_preview_then_import(admin_client, settings, worker):
     assert "Sunny Side Care Home (1-545611283)" in html
     assert Location.objects.count() == 0
     preview = ImportRun.objects.get(state=ImportRun.State.PREVIEW)
-    assert list((settings.IMPORT_UPLOAD_DIR).iterdir())  # kept for the confirm step
+    assert StoredFile.objects.filter(pk=preview.upload_id).exists()  # kept for the confirm step
 
     response = apply(admin_client, preview, worker)
     assert "Imported" in response.content.decode() and 'http-equiv="refresh"' not in response.content.decode()
     assert Location.objects.count() == 26
     preview.refresh_from_db()
     assert preview.state == ImportRun.State.APPLIED
-    assert not list(settings.IMPORT_UPLOAD_DIR.iterdir())  # our copy is gone
+    assert not StoredFile.objects.exists() and not FileChunk.objects.exists()  # our copy is gone
 
     # A preview can be used only once.
     response = admin_client.post(reverse("admin:providers_importrun_apply", args=[preview.pk]), follow=True)
@@ -214,8 +209,8 @@ def test_a_preview_left_unfinished_can_be_found_and_discarded(admin_client, work
     response = admin_client.post(reverse("admin:providers_importrun_discard", args=[preview.pk]), follow=True)
     assert "Discarded the preview" in response.content.decode()
     preview.refresh_from_db()
-    assert preview.state == ImportRun.State.DISCARDED and not preview.stored_file
-    assert not list(settings.IMPORT_UPLOAD_DIR.iterdir())
+    assert preview.state == ImportRun.State.DISCARDED and not preview.upload_id
+    assert not StoredFile.objects.exists()
     assert "Previews waiting for you" not in admin_client.get(reverse("admin:providers_importrun_changelist")).content.decode()
     refused = apply(admin_client, preview, worker)
     assert "already been used" in refused.content.decode() and Location.objects.count() == 0

@@ -100,7 +100,6 @@ def test_a_very_large_file_is_refused_by_the_admin_upload(admin_client, settings
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 
-    settings.IMPORT_UPLOAD_DIR = tmp_path
     settings.IMPORT_UPLOAD_MAX_BYTES = 1024 * 1024
     big = SimpleUploadedFile("big.csv", b"Location ID\n" + b"1-123456789\n" * 100_000)
     response = admin_client.post(reverse("admin:providers_importrun_upload"), {"kind": "cqc", "file": big})

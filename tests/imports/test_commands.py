@@ -95,16 +95,15 @@ def test_the_worker_command_runs_queued_jobs_and_stops_when_asked(transactional_
     """`run_worker --until-empty` does what is queued, then stops (the long-running form is in test_worker)."""
     from io import StringIO
 
+    from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import connections
 
     from providers import tasks
     from providers.imports import uploads
     from providers.imports.models import ImportRun
 
-    settings.IMPORT_UPLOAD_DIR = tmp_path
-    stored = tmp_path / "upload.ods"
-    stored.write_bytes(SAMPLE_ODS.read_bytes())
-    run = uploads.queue_preview(kind="cqc", path=stored, file_name=SAMPLE_ODS.name, user="test")
+    stored = uploads.save_upload(uploaded_file=SimpleUploadedFile(SAMPLE_ODS.name, SAMPLE_ODS.read_bytes()))
+    run = uploads.queue_preview(kind="cqc", upload=stored, user="test")
     tasks.preview_upload.defer(run_id=run.pk)
     out = StringIO()
     database = connections.settings["default"]

@@ -7,8 +7,10 @@ conditional requests, size and time limits and error answers are real.
 import hashlib
 import io
 import logging
+import tempfile
 import urllib.parse
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -27,7 +29,6 @@ DSPT_PATH = "/downloads/" + urllib.parse.quote(SAMPLE_DSPT.name)
 @pytest.fixture(autouse=True)
 def sources(settings, tmp_path, file_server):
     """Every source pointing at the local server; a test adds the files it needs."""
-    settings.IMPORT_UPLOAD_DIR = tmp_path / "uploads"
     settings.REFRESH_SOURCES = {key: "" for key in settings.REFRESH_SOURCES}
     settings.REFRESH_SOURCES["dspt"] = file_server.url(DSPT_PATH)
     file_server.files[DSPT_PATH] = SAMPLE_DSPT.read_bytes()
@@ -47,7 +48,7 @@ def test_a_new_file_is_downloaded_and_imported_like_an_upload(file_server):
     assert f"{run.data_as_of:%d_%m_%Y}" == "20_11_2026"
     assert DsptOrganisation.objects.count() == run.added > 20
     assert record.etag and record.last_modified == "Mon, 30 Nov 2026 08:00:00 GMT"
-    assert not list(refresh.upload_folder().iterdir())  # the download is not kept
+    assert not list(Path(tempfile.gettempdir()).glob("dsptlookup-download-*"))  # the download is not kept
 
 
 def test_an_unchanged_file_is_not_downloaded_or_imported_twice(file_server):

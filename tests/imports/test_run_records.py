@@ -1,5 +1,6 @@
 """No import run stays 'running': a failed save, a killed process and an old upload all end honestly."""
 
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -14,7 +15,7 @@ from django.db import connection
 
 from benchmarks.generate import write_active_locations_csv
 from providers.imports import runs, uploads
-from providers.imports.models import ImportRun
+from providers.imports.models import FileChunk, ImportRun, StoredFile
 from providers.imports.runs import autocommit_connection, mark_dead_runs
 from providers.imports.sources import import_cqc_file
 from tests.conftest import SAMPLE_CQC_CSV
@@ -32,7 +33,6 @@ def test_a_nul_byte_is_a_row_problem_like_any_other(run_worker, tmp_path, admin_
     assert len(run.errors) == 1 and run.errors[0].startswith("Row 4: ") and "NUL character" in run.errors[0]
     assert "\x00" not in run.errors[0]
 
-    settings.IMPORT_UPLOAD_DIR = tmp_path / "uploads"
     upload = SimpleUploadedFile("nul.csv", path.read_bytes(), content_type="text/csv")
     queued = admin_client.post("/admin/providers/importrun/upload/", {"kind": "cqc", "file": upload})
     run_worker()
@@ -101,16 +101,18 @@ def test_killing_an_import_part_way_changes_nothing_and_the_run_ends_failed(tmp_
     assert import_cqc_file(path=SAMPLE_CQC_CSV).state == ImportRun.State.SUCCEEDED
 
 
-def test_uploads_are_deleted_when_old(db, settings, tmp_path):
-    settings.IMPORT_UPLOAD_DIR = tmp_path
-    old = tmp_path / "old.csv"
-    old.write_text("x")
-    os.utime(old, (time.time() - 25 * 3600, time.time() - 25 * 3600))
-    fresh = tmp_path / "fresh.csv"
-    fresh.write_text("x")
-    preview = ImportRun.objects.create(kind="dspt", file_name="old.csv", state=ImportRun.State.PREVIEW,
-                                       stored_file=str(old))
-    assert uploads.expire_uploads() == 1
-    assert not old.exists() and fresh.exists()
+def test_uploads_are_deleted_when_old(db, settings, time_machine):
+    """Age by the app's clock, from when the upload was saved: never a file's modification time."""
+    time_machine.move_to(dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.timezone.utc), tick=False)
+    old = uploads.save_upload(uploaded_file=SimpleUploadedFile("old.csv", b"x"))
+    preview = ImportRun.objects.create(kind="dspt", file_name="old.csv", state=ImportRun.State.PREVIEW, upload=old)
+    time_machine.move_to(dt.datetime(2026, 12, 2, 9, 30, tzinfo=dt.timezone.utc), tick=False)  # 24.5 hours on
+    fresh = uploads.save_upload(uploaded_file=SimpleUploadedFile("fresh.csv", b"x"))
+    assert settings.IMPORT_UPLOAD_KEEP_HOURS == 24
+    assert uploads.expire_uploads() == 0  # saving the fresh one already let the old one go
+    assert list(StoredFile.objects.values_list("name", flat=True)) == ["fresh.csv"]
+    assert not FileChunk.objects.filter(file_id=old.pk).exists()
     preview.refresh_from_db()
-    assert preview.stored_file == ""
+    assert preview.upload is None
+    time_machine.move_to(dt.datetime(2026, 12, 3, 9, 31, tzinfo=dt.timezone.utc), tick=False)
+    assert uploads.expire_uploads() == 1 and not StoredFile.objects.filter(pk=fresh.pk).exists()

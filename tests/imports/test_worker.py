@@ -52,14 +52,13 @@ def worker_environment(**extra: str) -> dict:
 
 @pytest.fixture
 def start_worker(tmp_path, settings):
-    settings.IMPORT_UPLOAD_DIR = tmp_path / "uploads"
     started: list[subprocess.Popen] = []
 
     def start(**env: str) -> subprocess.Popen:
         log = tmp_path / f"worker-{len(started)}.log"
         process = subprocess.Popen(
             [sys.executable, "manage.py", "run_worker", "--concurrency", "1"], cwd=settings.BASE_DIR,
-            env=worker_environment(IMPORT_UPLOAD_DIR=str(settings.IMPORT_UPLOAD_DIR), **env),
+            env=worker_environment(**env),
             stdout=open(log, "w"), stderr=subprocess.STDOUT,
         )
         process.log = log
@@ -179,7 +178,6 @@ def test_tidying_up_fails_what_a_dead_worker_left_behind(run_worker, settings, t
 
     from providers import tasks
 
-    settings.IMPORT_UPLOAD_DIR = tmp_path
     with connection.cursor() as cursor:
         cursor.execute("INSERT INTO procrastinate_workers (last_heartbeat) VALUES (now() - interval '10 minutes') "
                        "RETURNING id")

@@ -80,7 +80,7 @@ def test_web_queries_have_a_time_limit_and_imports_their_own(settings):
                     slow.execute("SELECT pg_sleep(3)")
     from django.db import transaction
 
-    from providers.imports.skeleton import use_import_timeout
+    from dsptlookup.database import use_import_timeout
 
     with transaction.atomic():
         use_import_timeout()
