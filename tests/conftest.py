@@ -1,9 +1,22 @@
-"""Shared test set-up. Every test runs against real PostgreSQL (embedded, or DATABASE_URL)."""
+"""Shared test set-up. Every test runs against real PostgreSQL (embedded, or DATABASE_URL).
 
+Dates: nothing here depends on the day the suite runs (docs/adr/0019-one-clock.md).
+- The sample files in fixtures/ are a snapshot of November 2026 (the CQC
+  list of 16 November, the DSPT export of 20 November). A test that imports
+  them runs in the week they came out, SAMPLE_WEEK (the `sample_week`
+  fixture, which `sample_loaded` and `site` use), with time-machine.
+- A test about a rule names its own date (`time_machine.move_to(...)`).
+- Any other test builds data relative to its today (tests/factories.py).
+CI also runs the suite with the whole machine's clock moved (libfaketime;
+.ci/run), which these rules keep passing.
+"""
+
+import datetime as dt
 import os
 import shutil
 import threading
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
@@ -16,6 +29,14 @@ SAMPLE_CQC_CSV = FIXTURES / "cqc_active_locations.csv"
 SAMPLE_DIRECTORY = FIXTURES / "16_November_2026_CQC_directory.csv"
 SAMPLE_DSPT = FIXTURES / "DSPT search results 20_11_2026 09_15_02.csv"
 SAMPLE_DSPT_2022 = FIXTURES / "DSPT search results 2022 format.csv"
+# The week the sample files came out: their data is a few days old, and their 2025-26 results count.
+SAMPLE_WEEK = dt.datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Europe/London"))
+
+
+@pytest.fixture
+def sample_week(time_machine):
+    """The clock (Python's, for every thread of this process) in the week the sample files came out, ticking."""
+    time_machine.move_to(SAMPLE_WEEK, tick=True)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -43,7 +64,7 @@ def fresh_data_dates():
 
 
 @pytest.fixture
-def sample_files(tmp_path):
+def sample_files(tmp_path, sample_week):
     """Copies of the sample files that a test may change freely."""
     copies = {}
     for path in (SAMPLE_ODS, SAMPLE_XLSX, SAMPLE_CQC_CSV, SAMPLE_DIRECTORY, SAMPLE_DSPT, SAMPLE_DSPT_2022):
@@ -109,7 +130,7 @@ def file_server():
 
 
 @pytest.fixture
-def sample_loaded(db):
+def sample_loaded(db, sample_week):
     """The sample CQC and DSPT data, imported through the real importers."""
     from providers.imports.sources import import_cqc_file, import_dspt_file
 
@@ -139,7 +160,7 @@ def browser():
 
 
 @pytest.fixture
-def site(live_server, settings):
+def site(live_server, settings, sample_week):
     """The live app with the sample data, serving plain (unhashed) static files."""
     from providers.imports.sources import import_cqc_file, import_dspt_file
 

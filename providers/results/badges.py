@@ -30,6 +30,7 @@ from providers.results import presenter
 from providers.results.dspt_status import current_until
 
 WIDTH, HEIGHT = 360, 88
+KICKER = "Data security check (DSPT)"  # the line above the result, while our data is fresh
 FONT_DIR = Path(settings.BASE_DIR) / "static" / "vendor" / "fonts" / "liberation"
 FONT_FILES = [str(FONT_DIR / "LiberationSans-Regular.ttf"), str(FONT_DIR / "LiberationSans-Bold.ttf")]
 PNG_CACHE_SECONDS = 24 * 60 * 60  # keyed by version, so a new result is a new key
@@ -43,6 +44,7 @@ class Badge:
     code: str  # a PlainStatus code, or 'deregistered' / 'dormant'
     label: str  # the big words
     detail: str  # the small line under them
+    kicker: str  # the small line above them
     icon: str
     colour: str
     title: str  # the SVG's text alternative: the live result in words
@@ -51,43 +53,69 @@ class Badge:
     @property
     def version(self) -> str:
         """A short hash of what the badge shows: the same for SVG and PNG, new when the picture changes."""
-        text = "|".join([self.service_name, self.code, self.label, self.detail, self.title])
+        text = "|".join([self.service_name, self.code, self.label, self.detail, self.kicker, self.title])
         return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
-def badge_for(location, *, today: dt.date | None = None) -> Badge:
-    """The badge of one care service on `today` (default: today)."""
+def badge_for(location, *, today: dt.date | None = None, data_as_of: dt.date | None = None,
+              stale_after_days: int | None = None) -> Badge:
+    """The badge of one care service on `today` (default: today).
+
+    data_as_of: the date of the DSPT data we hold. Once it is older than
+    stale_after_days (settings.DSPT_STALE_DAYS), the badge no longer says
+    "live": it names the date of our data instead, so it never claims to be
+    fresher than it is.
+    """
     today = today or timezone.localdate()
+    stale_after_days = settings.DSPT_STALE_DAYS if stale_after_days is None else stale_after_days
+    stale = data_as_of is not None and (today - data_as_of).days > stale_after_days
     result = location.dspt_result(today)
     assessment = location.current_dspt_assessment
     code = presenter.status_for_badge(result)
     look = presenter.present(code)
     shows_result = code == result.code
     year = result.year_label if shows_result and result.status.is_current else ""
-    detail = _detail(year, result.match if shows_result else "")
+    detail = _detail(year, result.match if shows_result else "", live=not stale)
+    kicker = f"DSPT result as of {data_as_of.day} {data_as_of:%b %Y}" if stale else KICKER
+    where = (f"from DSPT Lookup's copy of the DSPT data of {presenter.day(data_as_of)}" if stale
+             else "live from DSPT Lookup")
     title = (f"{location.display_name}: {look.label}{f' ({year})' if year else ''}. "
              f"{presenter.match_sentence(result) + ' ' if shows_result and not result.own_record else ''}"
-             "Data Security and Protection Toolkit result, live from DSPT Lookup.").replace("  ", " ")
-    return Badge(service_name=location.display_name, code=code, label=look.label, detail=detail, icon=look.icon,
-                 colour=look.badge_colour, title=title, changed_at=_changed_at(location, assessment, today))
+             f"Data Security and Protection Toolkit result, {where}.").replace("  ", " ")
+    changed = [_changed_at(location, assessment, today)]
+    if stale:  # the wording changed on the first day the data counted as old
+        changed.append(_start_of(data_as_of + dt.timedelta(days=stale_after_days + 1)))
+    return Badge(service_name=location.display_name, code=code, label=look.label, detail=detail, kicker=kicker,
+                 icon=look.icon, colour=look.badge_colour, title=title, changed_at=max(changed))
 
 
 def outage_badge() -> Badge:
     """The badge shown while the database cannot be reached: true (it claims no result) and made without it."""
     look = presenter.present("unavailable")
     return Badge(service_name="", code="unavailable", label=look.label, detail="Try again later · DSPT Lookup",
-                 icon=look.icon, colour=look.badge_colour, changed_at=timezone.now(),
+                 kicker=KICKER, icon=look.icon, colour=look.badge_colour, changed_at=timezone.now(),
                  title="The Data Security and Protection Toolkit result cannot be shown just now. Try again later.")
 
 
-def _detail(year: str, match: str) -> str:
-    """The badge's small line: the year and whose check it is, in the room there is."""
+def _detail(year: str, match: str, *, live: bool = True) -> str:
+    """The badge's small line: the year and whose check it is, in the room there is.
+
+    live: our data is fresh, so the badge may call itself live (when it is not,
+    the line above says the date of our data instead).
+    """
     whose = presenter.match_words(match).whose
+    where = "live from DSPT Lookup" if live else "from DSPT Lookup"
     if year and whose:
         return f"{year} result of its {whose}"
     if year:
-        return f"{year} result · live from DSPT Lookup"
-    return f"Result of its {whose}" if whose else "Live result from DSPT Lookup"
+        return f"{year} result · {where}"
+    if whose:
+        return f"Result of its {whose}"
+    return "Live result from DSPT Lookup" if live else "Result from DSPT Lookup"
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
 
 
 def _changed_at(location, assessment, today: dt.date) -> dt.datetime:
@@ -100,7 +128,7 @@ def _changed_at(location, assessment, today: dt.date) -> dt.datetime:
     if assessment and assessment.year_start is not None:
         lapsed = current_until(assessment.year_start) + dt.timedelta(days=1)
         if lapsed <= today:
-            times.append(timezone.make_aware(dt.datetime.combine(lapsed, dt.time())))
+            times.append(_start_of(lapsed))
     return max(times)
 
 

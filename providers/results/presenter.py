@@ -165,7 +165,9 @@ LOOKS = {
 }
 RESULT_CODES = [code for code in LOOKS if code not in ("deregistered", "dormant", "unavailable")]
 
-DORMANT_EASY_READ = ("house", "This care service is not giving care at the moment.")
+# The same as DORMANT_SENTENCE, in Easy Read: a picture for each short sentence.
+DORMANT_EASY_READ = (("house", "This care service is not giving care just now."),
+                     ("search", "The Care Quality Commission says so."))
 DEREGISTERED_EASY_READ = ("dash", "This care service is closed now.")
 MAY_COVER_EASY_READ = ("question", "Ask if the check covers this service.")
 
@@ -264,7 +266,7 @@ def easy_read_lines(result) -> list[tuple[str, str]]:
     if not result.registered:
         lines.append(DEREGISTERED_EASY_READ)
     elif result.dormant:
-        lines.append(DORMANT_EASY_READ)
+        lines.extend(DORMANT_EASY_READ)
     status_lines = list(present(result.code).easy_read)
     match = match_easy_read(result)
     if match and result.code != "not_found":

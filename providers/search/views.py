@@ -37,6 +37,7 @@ def easy_read_search(request):
         return redirect("service_easy_read", context["exact_location_id"])
     context["switch"] = {"url": reverse("search") + (f"?{request.GET.urlencode()}" if request.GET else ""),
                          "label": "Standard version of this page"}
+    context["dormant_lines"] = presenter.DORMANT_EASY_READ
     return render(request, "search/easy_read.html", context)
 
 

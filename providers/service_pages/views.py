@@ -14,6 +14,7 @@ from django.utils.html import escape
 from django.utils.http import http_date
 from django.utils.safestring import mark_safe
 
+from providers.imports import freshness
 from providers.imports.models import ImportRun
 from providers.register.models import Location
 from providers.reports.forms import ProblemReportForm
@@ -115,7 +116,7 @@ def _badge_of(location_id: str) -> tuple[Location, badges.Badge]:
     location = Location.objects.with_dspt_status().filter(cqc_location_id=location_id).first()
     if location is None:
         raise Http404("No such care service")
-    return location, badges.badge_for(location)
+    return location, badges.badge_for(location, data_as_of=freshness.data_dates().dspt_as_of)
 
 
 def _image_response(request, badge: badges.Badge, *, etag: str, render_body, content_type: str):
@@ -159,7 +160,7 @@ def _share_context(request, location_id: str, *, with_qr: bool = False) -> dict:
     page_url = request.build_absolute_uri(reverse("service", args=[location_id]))
     context.update(
         page_url=page_url,
-        badge=badges.badge_for(location, today=context["today"]),
+        badge=badges.badge_for(location, today=context["today"], data_as_of=freshness.data_dates().dspt_as_of),
         badge_url=request.build_absolute_uri(reverse("badge", args=[location_id])),
         badge_png_url=request.build_absolute_uri(reverse("badge_png", args=[location_id])),
         badge_png_2x_url=request.build_absolute_uri(reverse("badge_png_2x", args=[location_id])),

@@ -1,10 +1,12 @@
 """The management commands: clear output, and a non-zero exit when a file is rejected."""
 
+import datetime as dt
 import re
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from providers.imports.models import ImportRun
 from providers.register.models import DsptOrganisation, Location
 from tests.conftest import SAMPLE_DSPT, SAMPLE_ODS
 
@@ -51,16 +53,42 @@ def test_a_missing_file():
         run("import_cqc", "/no/such/file.ods")
 
 
-def test_load_sample_data_only_into_an_empty_database():
+def load_sample() -> str:
     from io import StringIO
 
     out = StringIO()
     call_command("load_sample_data", stdout=out)
-    assert "Sample data loaded." in out.getvalue()
+    return out.getvalue()
+
+
+def test_load_sample_data_only_into_an_empty_database_or_one_that_holds_only_the_sample(time_machine):
+    assert "Sample data loaded." in load_sample()
     assert Location.objects.count() == 26 and DsptOrganisation.objects.count() == 26
-    out = StringIO()
-    call_command("load_sample_data", stdout=out)
-    assert "already loaded" in out.getvalue()
+    assert "already loaded and up to date" in load_sample()
+    ImportRun.objects.create(kind="dspt", file_name="real.csv", state="succeeded", started_by="an admin")
+    time_machine.move_to(dt.datetime(2029, 1, 1, 10, 0, tzinfo=dt.timezone.utc))
+    assert "leaving them alone" in load_sample()  # real data is never touched
+
+
+@pytest.mark.parametrize("today", [dt.date(2026, 12, 6), dt.date(2027, 7, 1), dt.date(2027, 7, 14), dt.date(2028, 2, 29),
+                                   dt.date(2031, 1, 1)])
+def test_the_sample_is_current_on_any_date(client, time_machine, today):
+    """make run's sample shows the normal mix of results and no out-of-date banner, whatever the date."""
+    from providers.imports import freshness
+
+    time_machine.move_to(dt.datetime.combine(today, dt.time(10), tzinfo=dt.timezone.utc), tick=False)
+    assert "Sample data loaded." in load_sample()
+    counts = Location.objects.registered().status_counts(today)
+    assert counts["meets"] >= 8 and counts["exceeds"] and counts["approaching"] and counts["not_met"]
+    assert counts["out_of_date"] == 6 and counts["not_published"] == 2  # as in the November 2026 snapshot
+    freshness.forget()
+    home = client.get("/").content.decode()
+    assert "app-freshness-warning" not in home
+    # Days later the same database is brought up to date again, by `make run`.
+    time_machine.move_to(dt.datetime.combine(today + dt.timedelta(days=40), dt.time(10), tzinfo=dt.timezone.utc))
+    assert "Bringing the sample's dates up to today." in load_sample()
+    freshness.forget()
+    assert "app-freshness-warning" not in client.get("/").content.decode()
 
 
 def test_import_postcodes_command():

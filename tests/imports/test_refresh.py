@@ -27,8 +27,10 @@ DSPT_PATH = "/downloads/" + urllib.parse.quote(SAMPLE_DSPT.name)
 
 
 @pytest.fixture(autouse=True)
-def sources(settings, tmp_path, file_server):
-    """Every source pointing at the local server; a test adds the files it needs."""
+def sources(settings, tmp_path, file_server, monkeypatch):
+    """Every source pointing at the local server; a test adds the files it needs. Temporary files in tmp_path."""
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     settings.REFRESH_SOURCES = {key: "" for key in settings.REFRESH_SOURCES}
     settings.REFRESH_SOURCES["dspt"] = file_server.url(DSPT_PATH)
     file_server.files[DSPT_PATH] = SAMPLE_DSPT.read_bytes()

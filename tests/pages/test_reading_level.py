@@ -115,7 +115,7 @@ def test_the_out_of_date_warning_and_data_dates_are_plain_english(client, sample
     ImportRun.objects.update(data_as_of=dt.date(2026, 1, 5))
     freshness.forget()
     body = client.get("/").content.decode()
-    warning = re.search(r'<div class="nhsuk-warning-callout app-freshness-warning">.*?</div>', body, re.S).group(0)
+    warning = re.search(r'<div class="nhsuk-warning-callout app-freshness-warning[^"]*">.*?</div>', body, re.S).group(0)
     note = re.search(r'<p class="nhsuk-body-s app-data-note">.*?</p>', body, re.S).group(0)
     for part in (warning, note):
         # Dates are read as dates, not words: measured with "5 January 2026" as "then".

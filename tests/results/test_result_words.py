@@ -5,6 +5,7 @@ a 2024-25 one stopped counting on 1 July 2026.
 """
 
 import datetime as dt
+import re
 from unittest import mock
 
 import pytest
@@ -12,6 +13,7 @@ from django.urls import reverse
 
 from providers.register.matching import rematch_locations
 from providers.register.models import DsptOrganisation, Location, OdsCareHome
+from providers.results import presenter
 from tests.factories import LocationFactory, ProviderFactory, organisation_with_status
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +99,12 @@ def test_a_dormant_service_says_so_everywhere_and_comes_last_in_search(client):
     Location.objects.filter(pk=sleeping.pk).update(name="Dormancy Test Home A", dormant=True)
     words = "CQC says this service is not providing care at the moment."
     assert words in get(client, "service", sleeping)
-    assert "This care service is not giving care at the moment." in get(client, "service_easy_read", sleeping)
+    easy_read = get(client, "service_easy_read", sleeping)
+    for picture, sentence in presenter.DORMANT_EASY_READ:  # a picture beside each sentence, as Easy Read has
+        assert re.search(rf'easy-read/{picture}\.[0-9a-f.]*svg"[^>]*><p>{re.escape(sentence)}</p>', easy_read)
+    easy_search = client.get(reverse("easy_read_search"), {"q": "Dormancy Test Home"}).content.decode()
+    assert all(sentence in easy_search for _, sentence in presenter.DORMANT_EASY_READ)
+    assert easy_search.count("The Care Quality Commission says so.") == 1  # said of the sleeping one only
     assert get(client, "api_service", sleeping)["dormant_note"] == words
     assert ">Not providing care just now<" in get(client, "badge", sleeping)
     html = client.get(reverse("search"), {"q": "Dormancy Test Home"}).content.decode()

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -11,6 +12,14 @@ from providers.results.dspt_status import ALL_STATUSES
 from tests.factories import LocationFactory, organisation_with_status
 
 pytestmark = pytest.mark.django_db
+LONDON = ZoneInfo("Europe/London")
+
+
+@pytest.fixture(autouse=True)
+def in_the_2026_27_window(time_machine):
+    """These tests mean a day between 1 July 2026 and 30 June 2027 (CASES): 25 November 2026."""
+    time_machine.move_to(dt.datetime(2026, 11, 25, 10, 0, tzinfo=LONDON), tick=False)
+
 
 # (status, year) that give each plain status on any day from 1 July 2026 to 30 June 2027.
 CASES = {
@@ -34,11 +43,8 @@ def make_service(code, name="Badge Test Home"):
 
 @pytest.mark.parametrize("status", ALL_STATUSES, ids=lambda s: s.code)
 def test_badge_for_each_status(client, status, settings):
-    from unittest import mock
-
     location = make_service(status.code)
-    with mock.patch("django.utils.timezone.localdate", return_value=dt.date(2026, 11, 25)):
-        response = client.get(reverse("badge", args=[location.cqc_location_id]))
+    response = client.get(reverse("badge", args=[location.cqc_location_id]))
     assert response.status_code == 200
     assert response["Content-Type"] == "image/svg+xml; charset=utf-8"
     svg = response.content.decode()
@@ -96,15 +102,13 @@ def test_badges_revalidate_with_304_until_the_result_changes(client):
     assert ">Does not meet the standard<" in after.content.decode()
 
 
-def test_a_result_that_lapses_changes_the_badge_on_1_july(client):
-    from unittest import mock
-
+def test_a_result_that_lapses_changes_the_badge_on_1_july(client, time_machine):
     location = make_service("meets")  # a 2025-26 result: counts until 30 June 2027
     url = reverse("badge", args=[location.cqc_location_id])
-    with mock.patch("django.utils.timezone.localdate", return_value=dt.date(2027, 6, 30)):
-        june = client.get(url)
-    with mock.patch("django.utils.timezone.localdate", return_value=dt.date(2027, 7, 1)):
-        july = client.get(url, HTTP_IF_NONE_MATCH=june["ETag"], HTTP_IF_MODIFIED_SINCE=june["Last-Modified"])
+    time_machine.move_to(dt.datetime(2027, 6, 30, 12, 0, tzinfo=LONDON), tick=False)
+    june = client.get(url)
+    time_machine.move_to(dt.datetime(2027, 7, 1, 12, 0, tzinfo=LONDON), tick=False)
+    july = client.get(url, HTTP_IF_NONE_MATCH=june["ETag"], HTTP_IF_MODIFIED_SINCE=june["Last-Modified"])
     assert july.status_code == 200 and ">Out of date<" in july.content.decode()
     assert july["Last-Modified"] == "Wed, 30 Jun 2027 23:00:00 GMT"  # midnight on 1 July in London (BST)
 
@@ -172,3 +176,24 @@ def test_the_service_page_links_to_its_qr_code_rather_than_drawing_it(client):
     assert "<svg role=\"img\" aria-label=\"QR code" not in html
     qr = client.get(reverse("qr_code", args=[location.cqc_location_id]))
     assert qr["Cache-Control"] == "public, max-age=86400"
+
+
+def test_a_badge_stops_saying_live_when_our_data_is_old(client, settings, time_machine):
+    """Past DSPT_STALE_DAYS the badge says the date of our data instead of "live", and its ETag changes."""
+    from providers.imports.models import ImportRun
+
+    location = make_service("meets")
+    ImportRun.objects.create(kind="dspt", file_name="x.csv", state="succeeded", data_as_of=dt.date(2026, 11, 20))
+    url = reverse("badge", args=[location.cqc_location_id])
+    fresh = client.get(url)
+    assert "live from DSPT Lookup" in fresh.content.decode() and ">Data security check (DSPT)<" in fresh.content.decode()
+    settings.DSPT_STALE_DAYS = 14
+    time_machine.move_to(dt.datetime(2026, 12, 5, 10, 0, tzinfo=LONDON), tick=False)  # 15 days after
+    old = client.get(url, HTTP_IF_NONE_MATCH=fresh["ETag"], HTTP_IF_MODIFIED_SINCE=fresh["Last-Modified"])
+    svg = old.content.decode()
+    assert old.status_code == 200 and old["ETag"] != fresh["ETag"]
+    assert ">DSPT result as of 20 Nov 2026<" in svg and "live" not in svg.lower()
+    assert "from DSPT Lookup&#x27;s copy of the DSPT data of 20 November 2026" in svg
+    assert old["Last-Modified"] == "Sat, 05 Dec 2026 00:00:00 GMT"  # the day the data turned old
+    png = client.get(reverse("badge_png", args=[location.cqc_location_id]))
+    assert png["ETag"].strip('"').startswith(old["ETag"].strip('"').rsplit("-", 1)[0])

@@ -15,24 +15,25 @@ from django.urls import reverse
 from providers.register.matching import rematch_locations
 from providers.register.models import Location
 from tests.browser_support import ARTEFACTS, skip_without_chromium
-from tests.factories import LocationFactory, organisation_with_status
+from tests.factories import LocationFactory, current_year, organisation_with_status, published_for
 
 skip_without_chromium()
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# (status, year) giving each result today, whatever today is.
-THIS_YEAR = dt.date.today().year - 1 if dt.date.today().month > 6 else dt.date.today().year - 2
+# (status, year) giving each result on the test's day ("current": a year that counts then).
 VARIANTS = {
-    "meets": dict(status="met", year_start=THIS_YEAR),
-    "exceeded": dict(status="exceeded", year_start=THIS_YEAR),
-    "approaching": dict(status="approaching", year_start=THIS_YEAR),
-    "not_met": dict(status="not_met", year_start=THIS_YEAR),
+    "meets": dict(status="met", year_start="current"),
+    "exceeded": dict(status="exceeded", year_start="current"),
+    "approaching": dict(status="approaching", year_start="current"),
+    "not_met": dict(status="not_met", year_start="current"),
     "out_of_date": dict(status="met", year_start=2019),
     "not_published": dict(status="not_published", year_start=None),
     "unknown": dict(status="other", year_start=2018),
     "not_found": None,
-    "dormant": dict(status="met", year_start=THIS_YEAR),
-    "deregistered": dict(status="met", year_start=THIS_YEAR),
+    "dormant": dict(status="met", year_start="current"),
+    "deregistered": dict(status="met", year_start="current"),
+    # The longest lines there are: a provider's check, with our data 40 days old (the top line gives its date).
+    "provider_old_data": dict(status="approaching", year_start="current"),
 }
 
 MEASURE = """(scale) => {
@@ -52,8 +53,12 @@ def make_variant(name: str) -> Location:
     rule = VARIANTS[name]
     code = f"VBG{len(name):02d}{name[:1].upper()}"
     if rule:
-        organisation_with_status(ods_code=code, published_on=dt.date(THIS_YEAR + 1, 6, 1), status_text="x", **rule)
-    location = LocationFactory(name=f"Badge {name}", ods_code=code if rule else "",
+        year = current_year() if rule["year_start"] == "current" else rule["year_start"]
+        organisation_with_status(ods_code=code, status=rule["status"], year_start=year, status_text="x",
+                                 published_on=published_for(year))
+    by_provider = name.startswith("provider")
+    location = LocationFactory(name=f"Badge {name}", ods_code=code if rule and not by_provider else "",
+                               provider__ods_code=code if by_provider else "",
                                dormant=name == "dormant",
                                deregistered_on=dt.date(2025, 1, 1) if name == "deregistered" else None)
     rematch_locations()
@@ -69,9 +74,14 @@ def overlap(a, b) -> bool:
 
 
 @pytest.mark.parametrize("name", VARIANTS)
-def test_every_badge_fits_at_every_size(site, page, name):
+def test_every_badge_fits_at_every_size(site, page, name, time_machine):
+    if name.endswith("old_data"):
+        time_machine.move_to(DATA_AGES["40 days old"], tick=True)
     location = make_variant(name)
     page.goto(site + reverse("badge", args=[location.cqc_location_id]))
+    if name.endswith("old_data"):
+        words = [text.text_content() for text in page.locator("css=text").all()]
+        assert words[0] == "DSPT result as of 20 Nov 2026" and "result of its provider" in words[2], words
     for scale in (0.5, 1, 2):
         found = page.evaluate(MEASURE, scale)
         frame, icon, texts = found["frame"], found["icon"], found["texts"]
@@ -107,16 +117,30 @@ def test_the_service_page_preview_shows_the_badge_whole(site, page):
     assert width[0] == 360 and width[1] <= 320  # scaled down to fit a phone, not cut off
 
 
+# The sample's DSPT data is of 20 November 2026: fresh in the week it came out, 40 days old on 30 December.
+DATA_AGES = {"fresh": None, "40 days old": dt.datetime(2026, 12, 30, 10, 0, tzinfo=dt.timezone.utc)}
+
+
+@pytest.mark.parametrize("age", DATA_AGES)
 @pytest.mark.parametrize("path", ["poster", "poster_easy_read"])
-def test_each_poster_prints_on_one_a4_page(site, page, path):
+def test_each_poster_prints_on_one_a4_page(site, page, path, age, time_machine):
+    if DATA_AGES[age]:
+        time_machine.move_to(DATA_AGES[age], tick=True)
     page.goto(site + reverse(path, args=["1-545611283"]))
+    if DATA_AGES[age]:
+        assert page.locator(".app-freshness-warning").is_visible()  # the screen says the data is old...
     page.emulate_media(media="print")
+    assert not page.locator(".app-freshness-warning").is_visible()  # ...paper does not: it says the date itself
+    assert page.inner_text("#poster-checked").startswith("Result checked on 20 November 2026")
+    name = f"{path}-{age.split()[0]}"
     (ARTEFACTS / "posters").mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=ARTEFACTS / "posters" / f"{path}.png", full_page=True)
+    page.screenshot(path=ARTEFACTS / "posters" / f"{name}.png", full_page=True)
     pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
-    (ARTEFACTS / "posters" / f"{path}.pdf").write_bytes(pdf)
+    (ARTEFACTS / "posters" / f"{name}.pdf").write_bytes(pdf)
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert pages == 1, f"{path} prints on {pages} pages"
+    checked = page.locator("#poster-checked").bounding_box()
+    assert checked["height"] < 40, "'Result checked on' takes one line"
     # Nothing is cut off at the sides of the printed page, and no words spill out of their box.
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0
@@ -133,8 +157,9 @@ def count_pdf_pages(pdf: bytes) -> int:
 
 
 @pytest.mark.parametrize("case", ["example", "everything ticked, longest answers"])
-def test_a_privacy_summary_prints_on_exactly_two_a4_pages(site, page, case):
-    """Plain summary on page one, Easy Read on page two, whatever a care service ticks."""
+def test_a_privacy_summary_prints_on_exactly_two_a4_pages(site, page, case, time_machine):
+    """Plain summary on page one, Easy Read on page two, whatever a care service ticks (and however old our data)."""
+    time_machine.move_to(DATA_AGES["40 days old"], tick=True)
     folder = ARTEFACTS / "privacy-summary"
     folder.mkdir(parents=True, exist_ok=True)
     if case == "example":
@@ -166,7 +191,8 @@ def test_a_privacy_summary_prints_on_exactly_two_a4_pages(site, page, case):
 
 
 @pytest.mark.parametrize("path", ["leaflet", "leaflet_easy_read"])
-def test_each_leaflet_prints_on_one_a4_page_with_nothing_cut_off(site, page, path):
+def test_each_leaflet_prints_on_one_a4_page_with_nothing_cut_off(site, page, path, time_machine):
+    time_machine.move_to(DATA_AGES["40 days old"], tick=True)  # however old our data is
     page.set_viewport_size({"width": 703, "height": 1000})  # A4 less 12 mm margins, in CSS pixels
     page.goto(site + reverse(path))
     page.emulate_media(media="print")
