@@ -42,10 +42,12 @@ urlpatterns = [
     path("areas/", councils.areas, name="areas"),
     path("areas/<slug:slug>/", councils.area, name="area"),
     path("areas/<slug:slug>.csv", councils.area_csv, name="area_csv"),
+    path("areas/<slug:slug>.xlsx", councils.area_xlsx, name="area_xlsx"),
     path("areas/<slug:slug>/feed.atom", feeds.AreaFeed(), name="area_feed"),
     path("services/<str:location_id>/feed.atom", feeds.ServiceFeed(), name="service_feed"),
     path("download/", councils.downloads, name="downloads"),
     path("download/services.csv", councils.download_services_csv, name="download_services_csv"),
+    path("download/services.xlsx", councils.download_services_xlsx, name="download_services_xlsx"),
     path("download/services.json", councils.download_services_json, name="download_services_json"),
     path("for-councils/", councils.for_councils, name="for_councils"),
     # Report a problem (providers/reports/)

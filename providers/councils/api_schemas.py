@@ -31,14 +31,16 @@ class Error(Schema):
 
 
 class SearchParams(Schema):
-    """What a search may ask for. An empty parameter is the same as leaving it out."""
+    """What a search may ask for."""
 
     q: str = Field(min_length=1, max_length=MAX_QUERY_LENGTH,
                    description="A care service's name, a town, a street, a postcode (full or partial), "
                                "or a CQC location or provider ID or an ODS code.",
                    examples=["sunny side", "Leeds", "L8 1AA", "1-545611283"])
-    type: Category | None = Field(None, description="Only this type of care service.", examples=["care_home"])
-    status: StatusCode | None = Field(None, description="Only services with this result today.", examples=["meets"])
+    type: Category | Literal[""] | None = Field(
+        None, description="Only this type of care service. Empty or left out: every type.", examples=["care_home"])
+    status: StatusCode | Literal[""] | None = Field(
+        None, description="Only services with this result today. Empty or left out: any result.", examples=["meets"])
     page: int = Field(1, ge=1, le=MAX_PAGE, description="Which page of results.", examples=[1])
     page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE, description="How many results a page holds.", examples=[20])
 
@@ -47,11 +49,6 @@ class SearchParams(Schema):
     def _tidy(cls, value):
         """Spaces collapsed and NUL characters dropped."""
         return " ".join(value.replace("\x00", "").split()) if isinstance(value, str) else value
-
-    @field_validator("type", "status", "page", "page_size", mode="before")
-    @classmethod
-    def _empty_is_left_out(cls, value, info):
-        return cls.model_fields[info.field_name].default if value == "" else value
 
 
 # What to say when a parameter is refused (api.bad_parameters), by parameter.
@@ -66,7 +63,8 @@ PARAMETER_PROBLEMS = {
 
 def parameter_problem(error: dict) -> str:
     """One refused parameter (a pydantic error from django-ninja), in words."""
-    name = error.get("loc", ("", ""))[-1]
+    where = error.get("loc", ())
+    name = next((part for part in where if part in PARAMETER_PROBLEMS), where[-1] if where else "")
     if name == "q" and error.get("type") == "string_too_long":
         return f"'q' must be {MAX_QUERY_LENGTH} characters or fewer."
     return PARAMETER_PROBLEMS.get(name, f"'{name}' is not allowed here.")
@@ -139,7 +137,8 @@ class Service(Schema):
     region: str
     latitude: float | None
     longitude: float | None
-    phone: str | None = Field(description="The service's phone number, as CQC lists it.")
+    phone: str | None = Field(description="The service's phone number, grouped as people write it, "
+                                          "e.g. '0151 000 0000'.")
     ods_code: str | None
     registered: bool
     dormant: bool = Field(description="CQC says the service is not providing care at the moment.")

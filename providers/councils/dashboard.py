@@ -19,6 +19,7 @@ from providers.register.models import Location
 from providers.results import presenter
 from providers.results.dspt_status import ALL_STATUSES, year_label, year_needed_on
 
+ENGLAND = "england"  # England's own page and feed are at this area slug: /areas/england/
 # How long England's figures are kept (they are also worked out again after every import and each day).
 ENGLAND_CACHE_SECONDS = 3600
 # How many DSPT years the uptake chart goes back.

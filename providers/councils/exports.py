@@ -1,9 +1,14 @@
-"""Downloads of care services and their DSPT results: CSV that opens right in Excel, and JSON.
+"""Downloads of care services and their DSPT results: a spreadsheet (.xlsx), CSV that opens right in Excel, and JSON.
 
 Every service is the one shape (providers/register/shape.py): the JSON
 download holds care_service() dicts as the API gives them, and the CSV
 flattens each one through shape.COLUMNS, which also drives the page that
 documents them (/download/), so they cannot drift.
+
+The spreadsheet is the one for people: every cell has its type (a phone
+number, code or ID is text, so it keeps its leading zero; a date is a date),
+the header row stays in view and each column is wide enough to read. A name
+that looks like a formula is text there too, shown as written.
 
 CSV safety: a cell that starts with =, +, -, @, a tab or a carriage return
 can be run as a formula by Excel or LibreOffice ("CSV injection"). Imported
@@ -18,6 +23,11 @@ import csv
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from providers.register.shape import COLUMNS, care_service
 
@@ -71,3 +81,37 @@ def json_download(services: Iterable[dict], *, data_as_of: dict) -> Iterator[str
         yield separator + json.dumps(service, ensure_ascii=False)
         separator = ",\n"
     yield "\n]}\n"
+
+
+def xlsx_download(services: Iterable[dict], file) -> None:
+    """Write the services to an .xlsx file (a path or an open binary file), a row at a time (openpyxl's
+    write-only mode: memory stays flat)."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Care services")
+    sheet.freeze_panes = "A2"
+    for number, column in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(number)].width = column.width
+    bold = Font(bold=True)
+    sheet.append([_text_cell(sheet, column.heading, font=bold) for column in COLUMNS])
+    for service in services:
+        sheet.append([_cell(sheet, column, column.value(service)) for column in COLUMNS])
+    book.save(file)
+
+
+def _cell(sheet, column, value) -> WriteOnlyCell:
+    if value in (None, ""):
+        return WriteOnlyCell(sheet, value=None)
+    if column.kind == "date":
+        cell = WriteOnlyCell(sheet, value=dt.date.fromisoformat(value))
+        cell.number_format = "d mmm yyyy"
+        return cell
+    return _text_cell(sheet, str(value))
+
+
+def _text_cell(sheet, text: str, font: Font | None = None) -> WriteOnlyCell:
+    """A cell that is text whatever it looks like: never a number, a date or a formula."""
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"  # openpyxl takes text starting "=" for a formula unless told
+    if font:
+        cell.font = font
+    return cell

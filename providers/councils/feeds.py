@@ -14,6 +14,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -21,12 +22,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
+from providers.councils.dashboard import ENGLAND
 from providers.register.models import DsptAssessment, Location
 from providers.register.shape import care_service
 from providers.results import presenter
 from providers.results.dspt_status import CURRENT_STATUSES, plain_status, stopped_counting_on
 
 FEED_LENGTH = 50
+FEED_CACHE_SECONDS = 15 * 60
 PUBLISHED, CHANGED, STOPPED = "published", "changed", "stopped"
 
 
@@ -129,10 +132,33 @@ class Entry:
     service: dict
 
 
-class _ChangesFeed(Feed):
-    """What every feed shares: Atom, newest first, each change linking to its service's page."""
+class PlainTextAtom(Atom1Feed):
+    """Atom whose entry summaries are plain text (type="text").
 
-    feed_type = Atom1Feed
+    Django writes summaries as type="html", which tells a feed reader to show
+    the text as markup: a care service named "<b>Bold</b>" in the CQC file
+    would then reach readers bold, or worse. As text it is shown as written.
+    """
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"]:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
+class _ChangesFeed(Feed):
+    """What every feed shares: Atom, newest first, each change linking to its service's page.
+
+    RFC 4287 asks every entry for an author: the feed's (and each entry's) is the service.
+    """
+
+    feed_type = PlainTextAtom
+    author_name = item_author_name = settings.SERVICE_NAME
+
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        response["Cache-Control"] = f"public, max-age={FEED_CACHE_SECONDS}"  # feeds change with imports and days
+        return response
 
     def subject(self, request, *, name: str, link: str, locations) -> Subject:
         return Subject(name=name, link=link, locations=locations, today=timezone.localdate(),
@@ -170,7 +196,12 @@ class _ChangesFeed(Feed):
 
 
 class AreaFeed(_ChangesFeed):
+    """An area's feed; /areas/england/feed.atom is England's, every registered service."""
+
     def get_object(self, request, slug):
+        if slug == ENGLAND:
+            return self.subject(request, name="England", link=reverse("area", args=[ENGLAND]),
+                                locations=Location.objects.registered())
         name = Location.objects.registered().area_names().get(slug)
         if name is None:
             raise Http404("No such area")

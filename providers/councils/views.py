@@ -1,9 +1,11 @@
 """For council advisers: areas beside England, downloads, and how to link to us."""
 
+import tempfile
+
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.db.models.functions import Lower
-from django.http import Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,6 +20,7 @@ from providers.register.shape import COLUMNS
 from providers.results.dspt_status import ALL_STATUSES
 from providers.search.views import _querystring_without_page
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AREA_SORTS = {"name": "Name", "status": "DSPT result", "type": "Type of service"}
 
 AREA_PAGE_SIZE = 50
@@ -68,7 +71,7 @@ def areas(request):
 def area(request, slug):
     """One local authority: how it is doing beside England, then every care service a page at a time,
     with its DSPT result. Filter, sort, or download as CSV. /areas/england/ is England's own page."""
-    if slug == ENGLAND:
+    if slug == dashboard.ENGLAND:
         return england(request)
     name, services, form, filters, today = _area_services(request, slug)
     figures = dashboard.Figures.of(Location.objects.registered().in_area(name), today)
@@ -89,9 +92,6 @@ def area(request, slug):
     return render(request, "councils/area.html", context)
 
 
-ENGLAND = "england"
-
-
 def england(request):
     """/areas/england/: England's figures, and every area's share of services with a current check."""
     today = timezone.localdate()
@@ -109,6 +109,12 @@ def area_csv(request, slug):
     return _csv_response(request, services, today, file_name=f"dspt-lookup-{slug}.csv")
 
 
+def area_xlsx(request, slug):
+    """The area list as a spreadsheet (.xlsx): the same columns, each cell typed, with the filters applied."""
+    _, services, _, _, today = _area_services(request, slug)
+    return _xlsx_response(request, services, today, file_name=f"dspt-lookup-{slug}.xlsx")
+
+
 def downloads(request):
     """What the downloads hold: every column, in words (from the one table that makes them)."""
     return render(request, "councils/downloads.html", {"columns": COLUMNS,
@@ -119,6 +125,12 @@ def download_services_csv(request):
     """/download/services.csv: every registered care service in England with its result, streamed."""
     services = Location.objects.registered().with_dspt_status().order_by("cqc_location_id")
     return _csv_response(request, services, timezone.localdate(), file_name="dspt-lookup-england.csv")
+
+
+def download_services_xlsx(request):
+    """/download/services.xlsx: every registered care service in England as a spreadsheet."""
+    services = Location.objects.registered().with_dspt_status().order_by("cqc_location_id")
+    return _xlsx_response(request, services, timezone.localdate(), file_name="dspt-lookup-england.xlsx")
 
 
 def download_services_json(request):
@@ -136,6 +148,14 @@ def _csv_response(request, locations, today, *, file_name: str) -> StreamingHttp
     response = StreamingHttpResponse(exports.csv_download(services), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{file_name}"'
     return response
+
+
+def _xlsx_response(request, locations, today, *, file_name: str) -> FileResponse:
+    """Written to a temporary file first (a spreadsheet is a zip, finished at its end), then sent from it."""
+    spreadsheet = tempfile.TemporaryFile()  # gone when the response closes it
+    exports.xlsx_download(exports.services(locations, today=today, base_url=base_url(request)), spreadsheet)
+    spreadsheet.seek(0)
+    return FileResponse(spreadsheet, as_attachment=True, filename=file_name, content_type=XLSX)
 
 
 def base_url(request) -> str:

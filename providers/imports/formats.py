@@ -5,10 +5,7 @@ sample fixtures and the benchmarks all use these lists, so they cannot drift.
 """
 
 import datetime as dt
-import functools
 import re
-
-import phonenumbers
 
 from providers.imports.problems import clip
 
@@ -272,7 +269,7 @@ def parse_phone(text: str) -> str:
 
     CQC files drop the leading zero ('1510000000'); we put it back. This is
     cheap enough for 30,000 rows; pages group the digits for reading with
-    `phone_display` ('0151 000 0000'). Text that is not a UK number is kept
+    providers/register/phones.py ('0151 000 0000'). Text that is not a UK number is kept
     as written: a phone number is never a reason to set a row aside.
     """
     cleaned = tidy_text(text, limit=40)
@@ -290,31 +287,6 @@ _PHONE_PUNCTUATION = re.compile(r"[\s\-().]")
 # UK numbers are 10 or 11 digits with their leading zero.
 _UK_WITHOUT_ZERO = re.compile(r"[1-9]\d{8,9}")
 _UK_WITH_ZERO = re.compile(r"0[1-9]\d{8,9}")
-
-
-@functools.lru_cache(maxsize=4096)
-def _parsed_phone(phone: str):
-    try:
-        number = phonenumbers.parse(phone or "", "GB")
-    except phonenumbers.NumberParseException:
-        return None
-    return number if phonenumbers.is_valid_number(number) else None
-
-
-def phone_display(phone: str) -> str:
-    """'01510000000' -> '0151 000 0000', grouped as people write it; anything else as it is."""
-    number = _parsed_phone(phone)
-    if number is None:
-        return phone
-    if number.country_code != 44:
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-
-
-def phone_link(phone: str) -> str:
-    """'01510000000' -> 'tel:+441510000000' (a link a phone can call), or '' when it is not a phone number."""
-    number = _parsed_phone(phone)
-    return "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) if number else ""
 
 
 def date_in_file_name(name: str) -> dt.date | None:

@@ -20,11 +20,11 @@ Fields that were once said two ways, decided here:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
 
+from providers.register.phones import phone_display
 from providers.results import presenter
 
 
@@ -52,7 +52,7 @@ def care_service(location, *, today: dt.date, base_url: str, history: bool = Fal
         "region": location.region,
         "latitude": location.latitude,
         "longitude": location.longitude,
-        "phone": location.phone or None,
+        "phone": phone_display(location.phone) or None,
         "ods_code": location.ods_code or None,
         "registered": location.is_registered,
         "dormant": location.dormant,
@@ -112,7 +112,8 @@ class Column:
     path: str  # "dspt.label"
     heading: str
     meaning: str
-    kind: str = "text"  # text, date, number or code (a spreadsheet keeps a code as text)
+    kind: str = "text"  # text, date or code (a spreadsheet keeps a code as text, leading zeros and all)
+    width: int = 24  # characters, for a spreadsheet's column
 
     def value(self, service: dict):
         """The field's value in one care_service() dict: a list joined, a yes-or-no in words."""
@@ -127,32 +128,33 @@ class Column:
 
 
 COLUMNS = [
-    Column("cqc_location_id", "CQC location ID", "The care service's ID in CQC's register, like 1-545611283.", "code"),
-    Column("name", "Name", "The care service's name."),
-    Column("provider.name", "Provider", "The company or charity that runs it."),
+    Column("cqc_location_id", "CQC location ID", "The care service's ID in CQC's register, like 1-545611283.", "code",
+           width=16),
+    Column("name", "Name", "The care service's name.", width=40),
+    Column("provider.name", "Provider", "The company or charity that runs it.", width=36),
     Column("provider.cqc_provider_id", "CQC provider ID", "The provider's ID in CQC's register, like 1-101641521.",
-           "code"),
-    Column("address.lines", "Address", "Street and area, without the town and postcode."),
-    Column("address.town", "Town", "The town or city."),
-    Column("address.postcode", "Postcode", "The postcode."),
+           "code", width=16),
+    Column("address.lines", "Address", "Street and area, without the town and postcode.", width=36),
+    Column("address.town", "Town", "The town or city.", width=18),
+    Column("address.postcode", "Postcode", "The postcode.", "code", width=10),
     Column("local_authority", "Local authority", "The council area it is in."),
     Column("region", "Region", "The region of England."),
-    Column("phone", "Phone", "The service's phone number, as CQC lists it.", "code"),
+    Column("phone", "Phone", "The service's phone number, grouped as people write it, like 0151 000 0000.", "code",
+           width=16),
     Column("type_label", "Type of service", "Care home, home care, or another kind of care service."),
     Column("dspt.label", "DSPT result", "The result in plain words, on the day of the download."),
     Column("dspt.status_as_published", "DSPT result as published", "The DSPT's own words, like '24/25 Standards Met'."),
-    Column("dspt.year", "DSPT year", "The DSPT year the result is for, like 2024-25."),
-    Column("dspt.published_on", "Date published", "The day the result was published.", "date"),
+    Column("dspt.year", "DSPT year", "The DSPT year the result is for, like 2024-25.", "code", width=10),
+    Column("dspt.published_on", "Date published", "The day the result was published.", "date", width=14),
     Column("dspt.counts_until", "Counts until",
-           "The last day the result counts as current. Blank when it does not count now.", "date"),
+           "The last day the result counts as current. Blank when it does not count now.", "date", width=14),
     Column("dspt.organisation.name", "DSPT record published by",
            "The organisation whose DSPT record this is: the service, its head office or its provider."),
     Column("dspt.organisation.ods_code", "ODS code of the DSPT record",
-           "The NHS ODS code the record was published under.", "code"),
+           "The NHS ODS code the record was published under.", "code", width=14),
     Column("dspt.match_label", "How the record was found",
            "Whether the record is the service's own, or its head office's or its provider's (which may cover it)."),
-    Column("dormant", "Not providing care now", "Yes when CQC lists the service as dormant (not providing care)."),
-    Column("url", "Page", "The service's page on this website. A stable link."),
+    Column("dormant", "Not providing care now", "Yes when CQC lists the service as dormant (not providing care).",
+           width=12),
+    Column("url", "Page", "The service's page on this website. A stable link.", width=48),
 ]
-
-ServiceOf = Callable[[object], dict]

@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from providers.imports import formats
+from providers.register import phones
 from providers.results.dspt_status import PlainStatus
 from providers.results.presenter import present
 
@@ -40,13 +40,13 @@ def plain_status_of(location, today=None):
 @register.filter
 def phone_link(phone: str) -> str:
     """'0151 000 0000' -> 'tel:+441510000000' (a link a phone can call), or '' if it is not a number."""
-    return formats.phone_link(phone)
+    return phones.phone_link(phone)
 
 
 @register.filter
 def phone_display(phone: str) -> str:
     """'01510000000' -> '0151 000 0000'."""
-    return formats.phone_display(phone)
+    return phones.phone_display(phone)
 
 
 @register.simple_tag

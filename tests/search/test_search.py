@@ -159,12 +159,12 @@ def test_htmx_request_gets_only_the_results_partial(client, sample_loaded):
     html = response.content.decode()
     assert "<html" not in html and "<form" not in html
     assert "Sunnyside Lodge" in html
-    assert 'id="search-status" hx-swap-oob="innerHTML"' in html  # updates the aria-live region
+    assert 'id="search-status" data-hx-swap-oob="innerHTML"' in html  # updates the aria-live region
 
 
 def test_live_search_attributes(client, db):
     html = client.get(reverse("search")).content.decode()
-    assert 'hx-get="/search/"' in html and 'hx-push-url="true"' in html
+    assert 'data-hx-get="/search/"' in html and 'data-hx-push-url="true"' in html
     assert "delay:500ms" in html
     assert 'aria-live="polite"' in html
 

@@ -209,3 +209,19 @@ def test_each_leaflet_prints_on_one_a4_page_with_nothing_cut_off(site, page, pat
     assert page.locator(".app-leaflet .app-poster__url").is_visible()
     # No header, footer or website furniture on paper.
     assert not page.locator("header.nhsuk-header").is_visible() and not page.locator("footer").is_visible()
+
+
+def test_a_hostile_name_prints_as_text_on_the_poster(site, page):
+    """Imported text in a PDF: the name is printed as written, never run or drawn as markup."""
+    import io
+
+    from pypdf import PdfReader
+
+    name = "<b>Bold</b> & \"Co\" <script>alert(1)</script>"
+    Location.objects.filter(cqc_location_id="1-545611283").update(name=name)
+    page.goto(site + reverse("poster", args=["1-545611283"]))
+    assert page.locator("#poster-name b").count() == 0 and page.inner_text("#poster-name") == name
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+    text = "".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())  # lines wrap where they will
+    assert "".join(name.split()) in text

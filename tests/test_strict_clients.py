@@ -1,0 +1,124 @@
+"""What strict clients see: every page type valid HTML (the Nu HTML Checker), feeds valid Atom that
+feed readers parse, and imported text staying text in every output.
+
+The validators are third-party programs (tests/strict_clients.py); .ci/run installs them and makes
+these tests required.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import feedparser
+import pytest
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from providers.register.models import Location
+from tests.strict_clients import vnu_errors
+from tests.test_browser import PUBLIC_PAGES
+
+pytestmark = pytest.mark.django_db
+ATOM = "{http://www.w3.org/2005/Atom}"
+PRIVACY_SUMMARY = {"service_name": "Oak House", "keeps": ["contact"], "reasons": ["care"], "shares": ["gp"],
+                   "safety": ["locked"], "keep_years": "3", "contact_name": "our manager"}
+
+
+def every_page_type(client) -> dict[str, bytes]:
+    """The HTML of every page type, by a name for it: each public address, forms with and without
+    errors, and the error pages."""
+    pages = {path: client.get(path).content for path in PUBLIC_PAGES}
+    pages["privacy summary, with errors"] = client.post("/privacy-summary/", {"keep_years": "abc"}).content
+    pages["privacy summary, made"] = client.post("/privacy-summary/", PRIVACY_SUMMARY).content
+    pages["contact, with errors"] = client.post("/contact/", {"message": ""}).content
+    for error in ("413", "429", "500", "503"):
+        pages[f"error page {error}"] = render_to_string(f"{error}.html", {"service_name": "DSPT Lookup"}).encode()
+    return pages
+
+
+def test_every_page_type_is_valid_html(client, sample_loaded, tmp_path):
+    files = []
+    for name, html in every_page_type(client).items():
+        path = tmp_path / f"{re.sub(r'[^a-z0-9]+', '-', name.lower()).strip('-')[:60] or 'home'}.html"
+        path.write_bytes(html)
+        files.append(path)
+    assert len(files) >= len(PUBLIC_PAGES) + 7
+    assert vnu_errors(files) == []
+
+
+def test_a_number_field_never_shows_what_is_not_a_number_as_a_number(client, db):
+    html = client.post("/privacy-summary/", {"keep_years": "abc"}).content.decode()
+    field = re.search(r'<input[^>]*id="keep_years"[^>]*>', html).group(0)
+    assert 'type="text"' in field and 'inputmode="numeric"' in field and 'value="abc"' in field
+
+
+# --- Feeds -------------------------------------------------------------------------------------------
+
+FEEDS = {"area": ("area_feed", ["leeds"]), "England": ("area_feed", ["england"]),
+         "service": ("service_feed", ["1-117000006"])}
+
+
+@pytest.mark.parametrize("name", FEEDS)
+def test_every_feed_is_atom_that_feed_readers_parse_whole(client, sample_loaded, name):
+    view, args = FEEDS[name]
+    response = client.get(reverse(view, args=args))
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/atom+xml")
+    parsed = feedparser.parse(response.content)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.version == "atom10" and parsed.entries
+    root = ET.fromstring(response.content)
+    # RFC 4287 4.1.1: a feed has an author, an id, a title and updated; so does each entry (or its feed's author).
+    for element in ("author/{http://www.w3.org/2005/Atom}name", "id", "title", "updated"):
+        assert root.find(f"{ATOM}{element}") is not None, element
+    for entry in root.findall(f"{ATOM}entry"):
+        for element in ("id", "title", "updated", "link"):
+            assert entry.find(f"{ATOM}{element}") is not None, element
+        assert entry.find(f"{ATOM}author/{ATOM}name").text == "DSPT Lookup"
+        assert entry.find(f"{ATOM}summary").get("type", "text") == "text"
+
+
+def test_england_has_a_feed_and_says_so(client, sample_loaded):
+    html = client.get(reverse("area", args=["england"])).content.decode()
+    assert f'href="{reverse("area_feed", args=["england"])}"' in html
+    assert 'rel="alternate" type="application/atom+xml"' in html
+
+
+# --- Imported text stays text, in every output -------------------------------------------------------
+
+HOSTILE = ["<script>alert(1)</script>", "<b>Bold</b> & Co", "\"Quoted\" 'and' `ticked`", "\u202eRTL-mark\u202c Care"]
+
+
+@pytest.fixture
+def hostile(db, sample_loaded):
+    """The sample, with one service and its provider renamed to text that looks like markup."""
+    name = " ".join(HOSTILE)
+    location = Location.objects.get(cqc_location_id="1-545611283")
+    Location.objects.filter(pk=location.pk).update(name=name)
+    location.provider.name = name
+    location.provider.save()
+    return location.cqc_location_id, name
+
+
+def test_hostile_names_stay_text_in_html_svg_atom_json_and_csv(client, hostile):
+    location_id, name = hostile
+    html = client.get(reverse("service", args=[location_id])).content.decode()
+    assert "<script>alert" not in html and "<b>Bold</b>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "&lt;b&gt;Bold&lt;/b&gt; &amp; Co" in html
+    svg = client.get(reverse("badge", args=[location_id])).content.decode()
+    ET.fromstring(svg)  # well-formed: nothing breaks out of its element
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    api = client.get(reverse("api_service", args=[location_id])).json()
+    assert api["name"] == name  # JSON carries the text itself, for the client to escape
+    feed = client.get(reverse("service_feed", args=[location_id])).content
+    for entry in feedparser.parse(feed).entries:
+        assert entry.title.startswith(name)  # a feed reader shows the text, never markup made from it
+        assert entry.summary_detail.type == "text/plain" and name in entry.summary
+    csv = b"".join(client.get(reverse("download_services_csv")).streaming_content).decode("utf-8-sig")
+    assert name.replace('"', '""') in csv  # the CSV quotes it, and keeps every character
+
+
+def test_a_hostile_name_still_draws_a_png_badge(client, hostile):
+    location_id, _ = hostile
+    png = client.get(reverse("badge_png", args=[location_id]))
+    assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
