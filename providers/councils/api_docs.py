@@ -82,4 +82,10 @@ def _kind(spec: dict) -> str:
     words = {"string": "text", "integer": "whole number", "number": "number", "boolean": "true or false",
              "null": "null", "object": "object"}
     kind = words.get(spec.get("type", ""), spec.get("type", "any"))
-    return f"{kind} (a date, YYYY-MM-DD)" if spec.get("format") == "date" else kind
+    if spec.get("format") == "date":
+        return f"{kind} (a date, YYYY-MM-DD)"
+    if "minimum" in spec and "maximum" in spec:
+        return f"{kind} from {spec['minimum']} to {spec['maximum']}"
+    if "maxLength" in spec:
+        return f"{kind}, {spec.get('minLength', 0)} to {spec['maxLength']} characters"
+    return kind
