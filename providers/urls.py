@@ -6,6 +6,7 @@ from providers.councils import feeds
 from providers.councils import views as councils
 from providers.pages import views as pages
 from providers.privacy_summary import views as privacy_summary
+from providers.provider_pages import views as provider_pages
 from providers.reports import views as reports
 from providers.search import views as search
 from providers.service_pages import views as service_pages
@@ -38,6 +39,10 @@ urlpatterns = [
     path("services/<str:location_id>/poster/", service_pages.poster, name="poster"),
     path("services/<str:location_id>/poster/easy-read/", service_pages.poster_easy_read, name="poster_easy_read"),
     path("ods/<str:ods_code>/", service_pages.by_ods_code, name="by_ods_code"),
+    # A provider's pages (providers/provider_pages/)
+    path("providers/<str:provider_id>/", provider_pages.provider, name="provider"),
+    path("providers/<str:provider_id>/easy-read/", provider_pages.provider_easy_read, name="provider_easy_read"),
+    path("providers/<str:provider_id>/feed.atom", feeds.ProviderFeed(), name="provider_feed"),
     # For councils: areas, feeds and downloads (providers/councils/)
     path("areas/", councils.areas, name="areas"),
     path("areas/<slug:slug>/", councils.area, name="area"),

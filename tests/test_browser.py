@@ -32,6 +32,8 @@ PUBLIC_PAGES = [
     "/privacy-summary/", "/privacy-summary/example/",
     "/for-councils/", "/embed/search/", "/embed/search/?q=sunny", "/download/",
     "/spread-the-word/", "/spread-the-word/leaflet/", "/spread-the-word/leaflet/easy-read/", "/api/v1/docs/",
+    "/providers/1-101671690/", "/providers/1-101671690/?sort=area&status=current", "/providers/1-101671690/easy-read/",
+    "/search/?q=midshires+care",
 ]
 
 

@@ -17,15 +17,16 @@ import re
 
 from django.core.paginator import EmptyPage
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.http import HttpResponse, JsonResponse
-from django.urls import reverse
 from django.utils import timezone
 from ninja import NinjaAPI, Query, Status
 from ninja.errors import ValidationError
 
 from providers.councils import api_schemas as schemas
 from providers.imports import freshness
-from providers.register.models import Location
+from providers.register import shape
+from providers.register.models import Location, Provider
 from providers.register.shape import care_service
 from providers.search.finder import IdsFirstPaginator, find_services
 
@@ -108,17 +109,7 @@ def services(request, params: Query[schemas.SearchParams]):
     provider ID or ODS code. Best or nearest first. `type` and `status` narrow the list."""
     today = timezone.localdate()
     result = find_services(query=params.q, category=params.type or "", status=params.status or "", today=today)
-    paginator = IdsFirstPaginator(result.services, params.page_size)
-    try:
-        found = paginator.page(params.page)
-    except EmptyPage:
-        found = None
-    base = request.GET.copy()
-
-    def link(number):
-        base["page"] = number
-        return request.build_absolute_uri(f"{reverse('api_services')}?{base.urlencode()}")
-
+    found, pages = _paged(request, IdsFirstPaginator(result.services, params.page_size), params.page)
     return {
         "query": params.q,
         "query_used": result.used_query or None,
@@ -126,12 +117,8 @@ def services(request, params: Query[schemas.SearchParams]):
                       "latitude": result.place.latitude, "longitude": result.place.longitude,
                       "radius_miles": result.radius} if result.place else None),
         "unknown_postcode": result.unknown_postcode or None,
-        "count": paginator.count,
-        "page": params.page,
-        "pages": paginator.num_pages if paginator.count else 0,
-        "next": link(params.page + 1) if found and found.has_next() else None,
-        "previous": link(params.page - 1) if found and found.has_previous() else None,
-        "results": [care_service(location, today=today, base_url=_base(request)) for location in (found or [])],
+        **pages,
+        "results": [care_service(location, today=today, base_url=_base(request)) for location in found],
         "data_as_of": freshness.data_dates().as_json(),
     }
 
@@ -163,6 +150,42 @@ def by_ods_code(request, ods_code: str):
     return {"ods_code": code, "count": len(results), "results": results, "data_as_of": freshness.data_dates().as_json()}
 
 
+@api.get("providers/{cqc_provider_id}",
+         response={200: schemas.ProviderDetail, 400: schemas.Error, 404: schemas.Error},
+         url_name="api_provider", exclude_unset=True, summary="A provider and every care service it runs",
+         operation_id="getProvider")
+def provider(request, cqc_provider_id: str, params: Query[schemas.PagedParams]):
+    """A provider by its CQC provider ID: how many care services it runs, how many have a current check,
+    which DSPT records cover them, and its services a page at a time."""
+    found = Provider.objects.filter(cqc_provider_id=cqc_provider_id).first()
+    if found is None:
+        return Status(404, {"error": f"No provider with CQC provider ID {cqc_provider_id}."})
+    today, base = timezone.localdate(), _base(request)
+    services = Location.objects.registered().filter(provider=found).order_by(Lower("name"), "pk")
+    page, pages = _paged(request, IdsFirstPaginator(services, params.page_size), params.page)
+    return {**shape.provider(found, today=today, base_url=base, services=services), **pages,
+            "results": [care_service(location, today=today, base_url=base) for location in page],
+            "data_as_of": freshness.data_dates().as_json()}
+
+
+def _paged(request, paginator, number: int) -> tuple[list, dict]:
+    """One page of a list (empty past its end), and its count, page numbers and links, for its JSON."""
+    try:
+        page = paginator.page(number)
+    except EmptyPage:
+        page = None
+    query = request.GET.copy()
+
+    def link(to: int) -> str:
+        query["page"] = to
+        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+    return list(page or []), {
+        "count": paginator.count, "page": number, "pages": paginator.num_pages if paginator.count else 0,
+        "next": link(number + 1) if page and page.has_next() else None,
+        "previous": link(number - 1) if page and page.has_previous() else None}
+
+
 def _refuse(request):
     """Any method but GET: the documented JSON 405. OPTIONS (a browser's CORS check) gets 200."""
     if request.method == "OPTIONS":
@@ -185,6 +208,6 @@ def _refuse_at(path: str):
     return view
 
 
-for _path in ("", "services", "services/{cqc_location_id}", "ods/{ods_code}"):
+for _path in ("", "services", "services/{cqc_location_id}", "ods/{ods_code}", "providers/{cqc_provider_id}"):
     api.api_operation(OTHER_METHODS, _path, include_in_schema=False,
                       response={200: dict, 405: schemas.Error})(_refuse_at(_path))

@@ -118,6 +118,7 @@ class Address(Schema):
 class ProviderSummary(Schema):
     cqc_provider_id: str
     name: str
+    url: str = Field(description="The provider's page: every care service it runs. A stable link.")
 
 
 class Service(Schema):
@@ -188,4 +189,44 @@ class OdsResults(Schema):
     ods_code: str
     count: int
     results: list[Service]
+    data_as_of: DataAsOf
+
+
+class PagedParams(Schema):
+    """Which page of a list."""
+
+    page: int = Field(1, ge=1, le=MAX_PAGE, description="Which page of the provider's services.", examples=[1])
+    page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE, description="How many services a page holds.", examples=[20])
+
+
+class Publication(Schema):
+    """A DSPT record that covers some of a provider's services, and how we found it."""
+
+    organisation: Organisation | None = Field(description="The DSPT organisation that published it; null for "
+                                                          "services with no record found.")
+    match_method: MatchMethod | None
+    match_label: str
+    services: int = Field(ge=0, description="How many of the provider's registered services it covers.")
+
+
+class ProviderDetail(Schema):
+    """A provider (the company or charity that runs care services) and how its registered services are doing."""
+
+    cqc_provider_id: str = Field(description="CQC's ID for the provider, e.g. '1-101641521'.")
+    name: str
+    url: str = Field(description="The provider's page. A stable link.")
+    api_url: str
+    address: Address
+    phone: str | None
+    website: str | None
+    registered_services: int = Field(ge=0, description="How many registered care services it runs.")
+    with_current_check: int = Field(ge=0, description="How many of them have a DSPT record that counts today.")
+    by_result: dict[StatusCode, int] = Field(description="How many of them have each result today.")
+    publications: list[Publication]
+    count: int = Field(ge=0, description="How many services the list below holds, over all its pages.")
+    page: int = Field(ge=1)
+    pages: int = Field(ge=0)
+    next: str | None
+    previous: str | None
+    results: list[Service] = Field(description="A page of its registered services, by name.")
     data_as_of: DataAsOf

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
 from providers.councils.dashboard import ENGLAND
-from providers.register.models import DsptAssessment, Location
+from providers.register.models import DsptAssessment, Location, Provider
 from providers.register.shape import care_service
 from providers.results import presenter
 from providers.results.dspt_status import CURRENT_STATUSES, plain_status, stopped_counting_on
@@ -227,3 +227,19 @@ class ServiceFeed(_ChangesFeed):
 
     def subtitle(self, subject: Subject) -> str:
         return f"New results, results that changed and results that stopped counting for {subject.name}."
+
+
+class ProviderFeed(_ChangesFeed):
+    """The changes to the results of every registered care service one provider runs."""
+
+    def get_object(self, request, provider_id):
+        provider = get_object_or_404(Provider, cqc_provider_id=provider_id)
+        return self.subject(request, name=provider.name, link=reverse("provider", args=[provider_id]),
+                            locations=Location.objects.registered().filter(provider=provider))
+
+    def title(self, subject: Subject) -> str:
+        return f"Data security check results: care services run by {subject.name}"
+
+    def subtitle(self, subject: Subject) -> str:
+        return (f"New results, results that changed and results that stopped counting, for the care services "
+                f"{subject.name} runs. From DSPT Lookup.")

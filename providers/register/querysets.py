@@ -115,6 +115,14 @@ class LocationQuerySet(models.QuerySet):
         return {row["dspt_organisation__assessments__year_start"]: row["services"] for row in rows
                 if row["dspt_organisation__assessments__year_start"] is not None}
 
+    def publications(self):
+        """Which DSPT records cover these services and how each was found, most services first.
+
+        Rows of {organisation name, its ODS code, the match (Location.DsptMatch), services}, in one query.
+        """
+        return (self.order_by().values("dspt_organisation__name", "dspt_organisation__ods_code", "dspt_match")
+                .annotate(services=Count("pk")).order_by("-services", "dspt_organisation__name", "dspt_match"))
+
     def with_status_rank(self, today: dt.date):
         """Annotate `status_rank`: the result's place in dspt_status.ALL_STATUSES, for sorting in SQL."""
         return self.annotate(status_rank=Case(

@@ -26,6 +26,7 @@ from django.urls import reverse
 
 from providers.register.phones import phone_display
 from providers.results import presenter
+from providers.results.dspt_status import BY_CODE
 
 
 def care_service(location, *, today: dt.date, base_url: str, history: bool = False) -> dict:
@@ -58,7 +59,8 @@ def care_service(location, *, today: dt.date, base_url: str, history: bool = Fal
         "dormant": location.dormant,
         "dormant_note": presenter.DORMANT_SENTENCE if location.dormant else None,
         "deregistered_on": _date(location.deregistered_on),
-        "provider": {"cqc_provider_id": location.provider.cqc_provider_id, "name": location.provider.name},
+        "provider": {"cqc_provider_id": location.provider.cqc_provider_id, "name": location.provider.name,
+                     "url": base_url + reverse("provider", args=[location.provider.cqc_provider_id])},
         "dspt": _dspt(result, location.current_dspt_assessment, organisation),
     }
     if getattr(location, "distance", None) is not None:
@@ -85,6 +87,36 @@ def _dspt(result, assessment, organisation) -> dict:
         "match_note": presenter.match_sentence(result) or None,
         "published_by": match,
         "organisation": {"ods_code": organisation.ods_code, "name": organisation.name} if organisation else None,
+    }
+
+
+def provider(provider, *, today: dt.date, base_url: str, services) -> dict:
+    """A provider (the organisation that runs care services) and how its registered services are doing.
+
+    services: its registered services (a Location QuerySet), for the counts
+    and the DSPT records that cover them.
+    """
+    statuses = services.status_counts(today)
+    current = sum(count for code, count in statuses.items() if BY_CODE[code].is_current)
+    return {
+        "cqc_provider_id": provider.cqc_provider_id,
+        "name": provider.name,
+        "url": base_url + reverse("provider", args=[provider.cqc_provider_id]),
+        "api_url": base_url + reverse("api_provider", args=[provider.cqc_provider_id]),
+        "address": {"lines": [p for p in (provider.address_line_1, provider.address_line_2) if p],
+                    "town": provider.town, "county": provider.county, "postcode": provider.postcode},
+        "phone": phone_display(provider.phone) or None,
+        "website": provider.website or None,
+        "registered_services": sum(statuses.values()),
+        "with_current_check": current,
+        "by_result": statuses,
+        "publications": [
+            {"organisation": ({"ods_code": row["dspt_organisation__ods_code"], "name": row["dspt_organisation__name"]}
+                              if row["dspt_organisation__ods_code"] else None),
+             "match_method": row["dspt_match"] or None,
+             "match_label": presenter.match_words(row["dspt_match"]).label,
+             "services": row["services"]}
+            for row in services.publications()],
     }
 
 
@@ -134,6 +166,8 @@ COLUMNS = [
     Column("provider.name", "Provider", "The company or charity that runs it.", width=36),
     Column("provider.cqc_provider_id", "CQC provider ID", "The provider's ID in CQC's register, like 1-101641521.",
            "code", width=16),
+    Column("provider.url", "Provider page", "The provider's page on this website: every care service it runs.",
+           width=48),
     Column("address.lines", "Address", "Street and area, without the town and postcode.", width=36),
     Column("address.town", "Town", "The town or city.", width=18),
     Column("address.postcode", "Postcode", "The postcode.", "code", width=10),

@@ -19,17 +19,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.db import connection
-from django.db.models import BooleanField, Count, F, Func, Q, QuerySet, Window
+from django.db.models import BooleanField, Count, F, Func, Q, QuerySet, Value, Window
 from django.urls import reverse
 
 from providers.register.models import Location, Provider
 from providers.results.dspt_status import PlainStatus, plain_status
 from providers.results.presenter import distance_words
-from providers.search.keys import search_key
+from providers.search.keys import NameKey, search_key
 from providers.search.models import SearchWord
 from providers.search.postcode_lookup import Place, locate
 from providers.search.postcodes import parse_partial_postcode
@@ -71,6 +71,7 @@ class SearchResult:
     did_you_mean: str = ""  # the query as corrected, when it matched only through a correction
     exact_location_id: str = ""  # a code that names one service: go straight to it
     code: str = ""  # the code searched for, when the query was one
+    providers: list = field(default_factory=list)  # providers whose name was typed: "Care services run by ..."
 
 
 def find_services(*, query: str, category: str = "", status: str = "", today: dt.date) -> SearchResult:
@@ -91,7 +92,16 @@ def find_services(*, query: str, category: str = "", status: str = "", today: dt
     plan = plan_words(query)
     if plan is None:
         return SearchResult(services=services.none(), used_query=used_query)
-    return SearchResult(services=services.matching(plan), used_query=used_query, did_you_mean=plan.did_you_mean)
+    return SearchResult(services=services.matching(plan), used_query=used_query, did_you_mean=plan.did_you_mean,
+                        providers=providers_named(query))
+
+
+def providers_named(query: str, *, most: int = 3) -> list[Provider]:
+    """Providers whose name is what was typed (compared as matching keys: 'Midshires Care' finds
+    'MIDSHIRES CARE LIMITED'), with `services`, how many registered care services each runs. One query."""
+    return list(Provider.objects.filter(name_key=NameKey(Value(query)))
+                .annotate(services=Count("locations", filter=Q(locations__deregistered_on__isnull=True)))
+                .filter(services__gt=0).order_by("-services", "name")[:most])
 
 
 def bounded_query(query: str) -> tuple[str, bool]:
@@ -119,6 +129,17 @@ def nearest(services: QuerySet, place: Place) -> tuple[QuerySet, int]:
 
 class SearchPaginator(Paginator):
     """Pages of ranked matches, each page and the total from one query on the care service table."""
+
+    def get_page(self, number):
+        """As Paginator.get_page, without counting the matches first: the page's own query counts them."""
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            number = 1
+        try:
+            return self.page(number)
+        except EmptyPage:
+            return self.page(self.num_pages)
 
     def page_of(self, number, *fields) -> tuple[list[dict], int]:
         """One page of matches as dicts of `fields` and any distance, in order, with the page number.

@@ -73,7 +73,7 @@ def _search_context(request, *, follow_codes: bool = False, service_url: str = "
             query=query, today=today, searched=True, place=result.place, radius=result.radius,
             used_query=result.used_query, did_you_mean=result.did_you_mean, code=result.code,
             max_radius=SEARCH_RADII_MILES[-1],
-            exact_location_id=result.exact_location_id,
+            exact_location_id=result.exact_location_id, providers=result.providers,
             postcode_unknown=result.unknown_postcode,
         )
         if follow_codes and result.exact_location_id:

@@ -33,7 +33,8 @@ def test_openapi_document(client):
     assert response.status_code == 200
     document = response.json()
     assert document["openapi"] == "3.1.0"
-    assert set(document["paths"]) == {"/api/v1/services", "/api/v1/services/{cqc_location_id}", "/api/v1/ods/{ods_code}"}
+    assert set(document["paths"]) == {"/api/v1/services", "/api/v1/services/{cqc_location_id}", "/api/v1/ods/{ods_code}",
+                                      "/api/v1/providers/{cqc_provider_id}"}
     Draft202012Validator.check_schema({"$defs": document["components"]["schemas"]})
 
 
