@@ -1,5 +1,8 @@
 """The pages councils use, at England scale, next to a bare Django view measured in the same run.
 
+Also a provider that runs 300 care services (made here if the data has none
+that big): its page, later pages, filtered and sorted, Easy Read, API and feed.
+
     .venv/bin/python benchmarks/bench_search.py --scales 1   # first, to load 30,000 services (once)
     .venv/bin/python benchmarks/bench_councils.py
 
@@ -66,9 +69,37 @@ def main() -> None:
         (f"area CSV: /areas/{slug}.csv", f"/areas/{slug}.csv", 5, None),
         (f"national CSV ({count:,} rows): /download/services.csv", "/download/services.csv", 3, None),
         (f"national JSON ({count:,} services): /download/services.json", "/download/services.json", 3, None),
+        (f"national spreadsheet ({count:,} rows): /download/services.xlsx", "/download/services.xlsx", 3, None),
+        ("England's feed: /areas/england/feed.atom", "/areas/england/feed.atom", 5, None),
+    ]
+    big = provider_with(300)
+    base = f"/providers/{big}/"
+    rows += [
+        (f"provider with 300 services: {base}", base, 20, None),
+        ("  its last page (page 15)", f"{base}?page=15", 20, None),
+        ("  filtered (current checks) and sorted by area", f"{base}?status=current&sort=area", 20, None),
+        ("  Easy Read", f"{base}easy-read/", 20, None),
+        (f"  API: /api/v1/providers/{big}", f"/api/v1/providers/{big}", 20, None),
+        (f"  feed: {base}feed.atom", f"{base}feed.atom", 10, None),
     ]
     for label, url, repeat, before in rows:
         print(f"{label:55s} {median_ms(client, url, repeat, before=before):9.1f}", flush=True)
+
+
+def provider_with(services: int) -> str:
+    """The CQC ID of a provider running at least `services` registered services; one is made from others if none does."""
+    from django.db.models import Count, Q
+
+    from providers.register.models import Location, Provider
+
+    found = (Provider.objects.annotate(n=Count("locations", filter=Q(locations__deregistered_on__isnull=True)))
+             .filter(n__gte=services).first())
+    if found:
+        return found.cqc_provider_id
+    group, _ = Provider.objects.get_or_create(cqc_provider_id="1-999000300", defaults={"name": "Benchmark Care Group"})
+    taken = Location.objects.registered().exclude(provider=group).values_list("pk", flat=True)[:services]
+    Location.objects.filter(pk__in=list(taken)).update(provider=group, provider_name=group.name)
+    return group.cqc_provider_id
 
 
 if __name__ == "__main__":

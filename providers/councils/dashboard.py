@@ -109,9 +109,14 @@ def england_figures(today: dt.date) -> Figures:
 
     (About 150 ms at 30,000 services, too much to repeat for every page.)
     """
+    return cache.get_or_set(england_key("england-figures", today),
+                            lambda: Figures.of(Location.objects.registered(), today), ENGLAND_CACHE_SECONDS)
+
+
+def england_key(what: str, today: dt.date) -> str:
+    """A cache key for something about all of England: new each day and after each import."""
     newest = ImportRun.objects.filter(state=ImportRun.State.SUCCEEDED, dry_run=False).aggregate(Max("pk"))["pk__max"]
-    key = f"england-figures:{today.isoformat()}:{newest or 0}"
-    return cache.get_or_set(key, lambda: Figures.of(Location.objects.registered(), today), ENGLAND_CACHE_SECONDS)
+    return f"{what}:{today.isoformat()}:{newest or 0}"
 
 
 def build(*, area_name: str, area: Figures, england: Figures, today: dt.date, list_url: str) -> Dashboard:

@@ -93,25 +93,26 @@ def xlsx_download(services: Iterable[dict], file) -> None:
         sheet.column_dimensions[get_column_letter(number)].width = column.width
     bold = Font(bold=True)
     sheet.append([_text_cell(sheet, column.heading, font=bold) for column in COLUMNS])
+    dates = {position for position, column in enumerate(COLUMNS) if column.kind == "date"}
     for service in services:
-        sheet.append([_cell(sheet, column, column.value(service)) for column in COLUMNS])
+        sheet.append([_value(sheet, column.value(service), position in dates) for position, column in enumerate(COLUMNS)])
     book.save(file)
 
 
-def _cell(sheet, column, value) -> WriteOnlyCell:
+def _value(sheet, value, is_date: bool):
+    """A plain value where openpyxl writes it as it is (fast); a cell of its own only where it must be told."""
     if value in (None, ""):
-        return WriteOnlyCell(sheet, value=None)
-    if column.kind == "date":
-        cell = WriteOnlyCell(sheet, value=dt.date.fromisoformat(value))
-        cell.number_format = "d mmm yyyy"
-        return cell
-    return _text_cell(sheet, str(value))
+        return None
+    if is_date:
+        return dt.date.fromisoformat(value)  # written as a date, shown YYYY-MM-DD
+    text = str(value)
+    return _text_cell(sheet, text) if text.startswith("=") else text  # a str starting "=" would be a formula
 
 
 def _text_cell(sheet, text: str, font: Font | None = None) -> WriteOnlyCell:
     """A cell that is text whatever it looks like: never a number, a date or a formula."""
     cell = WriteOnlyCell(sheet, value=text)
-    cell.data_type = "s"  # openpyxl takes text starting "=" for a formula unless told
+    cell.data_type = "s"
     if font:
         cell.font = font
     return cell

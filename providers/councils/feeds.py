@@ -16,13 +16,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import Http404
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
-from providers.councils.dashboard import ENGLAND
+from providers.councils.dashboard import ENGLAND, ENGLAND_CACHE_SECONDS, england_key
 from providers.register.models import DsptAssessment, Location, Provider
 from providers.register.shape import care_service
 from providers.results import presenter
@@ -196,7 +197,23 @@ class _ChangesFeed(Feed):
 
 
 class AreaFeed(_ChangesFeed):
-    """An area's feed; /areas/england/feed.atom is England's, every registered service."""
+    """An area's feed; /areas/england/feed.atom is England's, every registered service.
+
+    England's reads the history of every service (seconds at 30,000), so it is
+    made once a day and after each import, and kept (dashboard.england_key).
+    """
+
+    def __call__(self, request, *args, **kwargs):
+        if kwargs.get("slug") != ENGLAND:
+            return super().__call__(request, *args, **kwargs)
+        key = england_key(f"england-feed:{request.build_absolute_uri('/')}", timezone.localdate())
+        content = cache.get(key)
+        if content is None:
+            content = super().__call__(request, *args, **kwargs).content
+            cache.set(key, content, ENGLAND_CACHE_SECONDS)
+        response = HttpResponse(content, content_type="application/atom+xml; charset=utf-8")
+        response["Cache-Control"] = f"public, max-age={FEED_CACHE_SECONDS}"
+        return response
 
     def get_object(self, request, slug):
         if slug == ENGLAND:
