@@ -8,6 +8,7 @@ from providers.pages import views as pages
 from providers.privacy_summary import views as privacy_summary
 from providers.provider_pages import views as provider_pages
 from providers.reports import views as reports
+from providers.rights import views as rights
 from providers.search import views as search
 from providers.service_pages import views as service_pages
 
@@ -16,8 +17,9 @@ urlpatterns = [
     path("", pages.home, name="home"),
     path("guidance/<slug:slug>/", pages.guidance, name="guidance"),
     path("easy-read/", pages.easy_read_home, name="easy_read_home"),
-    # Before the Easy Read guidance pages, whose <slug> would take "search".
+    # Before the Easy Read guidance pages, whose <slug> would take these.
     path("easy-read/search/", search.easy_read_search, name="easy_read_search"),
+    path("easy-read/your-information/", rights.easy_read_your_information, name="easy_read_your_information"),
     path("easy-read/<slug:slug>/", pages.easy_read_guidance, name="easy_read_guidance"),
     path("for-care-services/", pages.for_care_services, name="for_care_services"),
     path("spread-the-word/", pages.spread_the_word, name="spread_the_word"),
@@ -58,6 +60,9 @@ urlpatterns = [
     # Report a problem (providers/reports/)
     path("contact/", reports.contact, name="contact"),
     path("contact/thank-you/", reports.contact_thanks, name="contact_thanks"),
+    # Letters about your information (providers/rights/)
+    path("your-rights/", rights.your_rights, name="your_rights"),
+    path("your-rights/examples/<slug:kind>/", rights.example, name="your_rights_example"),
     # The privacy summary maker (providers/privacy_summary/)
     path("privacy-summary/", privacy_summary.privacy_summary_maker, name="privacy_summary"),
     path("privacy-summary/example/", privacy_summary.privacy_summary_example, name="privacy_summary_example"),

@@ -8,6 +8,7 @@ a person should look at are saved under test-artefacts/ (see ARTEFACTS).
 """
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -47,3 +48,8 @@ def page_without_scripts(browser, *, width: int):
     context = browser.new_context(viewport={"width": width, "height": 900})
     context.route("**/*.js", lambda route: route.abort())
     return context, context.new_page()
+
+
+def count_pdf_pages(pdf: bytes) -> int:
+    """How many pages Chromium printed (each page object in the PDF)."""
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))

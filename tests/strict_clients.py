@@ -33,9 +33,9 @@ def need(tool: str, found: bool) -> None:
 
 
 def vnu_errors(files: list[Path]) -> list[str]:
-    """Every error the Nu HTML Checker finds in these HTML files, as 'file:line: message'."""
+    """Every error the Nu HTML Checker finds in these HTML (or CSS) files, as 'file:line: message'."""
     need("The Nu HTML Checker (vnu.jar) and Java", VNU_JAR.is_file() and shutil.which("java") is not None)
-    result = subprocess.run(["java", "-Xss8m", "-jar", str(VNU_JAR), "--errors-only", "--format", "json",
+    result = subprocess.run(["java", "-Xss8m", "-jar", str(VNU_JAR), "--errors-only", "--also-check-css", "--format", "json",
                              *map(str, files)], capture_output=True, text=True, timeout=600)
     messages = json.loads(result.stderr or '{"messages": []}')["messages"]
     return [f"{Path(m.get('url', '')).name}:{m.get('lastLine', '?')}: {m.get('message', '')} "

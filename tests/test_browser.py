@@ -34,6 +34,8 @@ PUBLIC_PAGES = [
     "/spread-the-word/", "/spread-the-word/leaflet/", "/spread-the-word/leaflet/easy-read/", "/api/v1/docs/",
     "/providers/1-101671690/", "/providers/1-101671690/?sort=area&status=current", "/providers/1-101671690/easy-read/",
     "/search/?q=midshires+care",
+    "/your-rights/", "/your-rights/?q=sunny", "/your-rights/?q=qwxzv", "/your-rights/?service=1-545611283",
+    "/your-rights/examples/copy/", "/your-rights/examples/correct/", "/easy-read/your-information/",
 ]
 
 

@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 
 import feedparser
 import pytest
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -32,6 +33,11 @@ def every_page_type(client) -> dict[str, bytes]:
     pages["privacy summary, with errors"] = client.post("/privacy-summary/", {"keep_years": "abc"}).content
     pages["privacy summary, made"] = client.post("/privacy-summary/", PRIVACY_SUMMARY).content
     pages["contact, with errors"] = client.post("/contact/", {"message": ""}).content
+    letter = {"service": "1-545611283", "kind": "correct", "who": "someone", "their_name": "<b>Sam</b>",
+              "details": "Line one\nline <two>"}
+    pages["letter, with errors"] = client.post("/your-rights/", {"service": "1-545611283"}).content
+    pages["letter, made"] = client.post("/your-rights/", letter).content
+    pages["letter, changing answers"] = client.post("/your-rights/", {**letter, "edit": "1"}).content
     for error in ("413", "429", "500", "503"):
         pages[f"error page {error}"] = render_to_string(f"{error}.html", {"service_name": "DSPT Lookup"}).encode()
     return pages
@@ -43,8 +49,14 @@ def test_every_page_type_is_valid_html(client, sample_loaded, tmp_path):
         path = tmp_path / f"{re.sub(r'[^a-z0-9]+', '-', name.lower()).strip('-')[:60] or 'home'}.html"
         path.write_bytes(html)
         files.append(path)
-    assert len(files) >= len(PUBLIC_PAGES) + 7
+    assert len(files) >= len(PUBLIC_PAGES) + 10
     assert vnu_errors(files) == []
+
+
+def test_our_style_sheets_parse():
+    """A stray brace makes a browser drop the rule after it (it once hid the framed search's padding)."""
+    sheets = sorted((settings.BASE_DIR / "static" / "css").glob("*.css"))
+    assert sheets and vnu_errors(sheets) == []
 
 
 def test_a_number_field_never_shows_what_is_not_a_number_as_a_number(client, db):

@@ -29,6 +29,7 @@ EASY_READ_PICTURES = {
     "people": "People talking",
     "phone": "A telephone",
     "eye": "An eye",
+    "letter": "A letter in an envelope",
 }
 
 # What people said they did not know (the 2023 study): questions to ask.

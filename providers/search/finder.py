@@ -184,6 +184,7 @@ class IdsFirstPaginator(SearchPaginator):
 class ResultCard:
     """One care service in a list of search results: only what the list shows."""
 
+    cqc_location_id: str
     url: str
     name: str
     address: str
@@ -213,7 +214,7 @@ class ResultCardPaginator(SearchPaginator):
         # As the ORM makes a row it has read (half the cost of Location(**fields), for 20 cards a page).
         service = Location.from_db(None, CARD_FIELDS, [row[name] for name in CARD_FIELDS])
         return ResultCard(
-            url=reverse(self.url_name, args=[service.cqc_location_id]),
+            cqc_location_id=service.cqc_location_id, url=reverse(self.url_name, args=[service.cqc_location_id]),
             name=service.display_name,
             address=", ".join(service.address_lines),
             kind=service.get_category_display() + (f" · {distance_words(distance)} away" if distance is not None else ""),

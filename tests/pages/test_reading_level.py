@@ -6,12 +6,14 @@ Easy Read sentences must be easier still: grade 4 or lower, one idea each.
 """
 
 import datetime as dt
+import re
 
 import pytest
 import textstat
 
 from providers.results import presenter, status_text
 from providers.results.dspt_status import ALL_STATUSES, Result, plain_status
+from providers.rights import words as rights
 
 CODES = [status.code for status in ALL_STATUSES]
 
@@ -123,3 +125,46 @@ def test_the_out_of_date_warning_and_data_dates_are_plain_english(client, sample
         assert textstat.flesch_kincaid_grade(words) <= 6, words
         for sentence in words.split("."):
             assert len(sentence.split()) <= 22, sentence
+
+
+# --- Letters about your information (providers/rights/words.py) ---------------------------------------
+
+
+def names_out(text: str) -> str:
+    """Names and addresses are not words to read: measured as short stand-ins."""
+    for name in ("Information Commissioner's Office (ICO)", "Information Commissioner", "Care Quality Commission",
+                 "Data Security and Protection Toolkit", rights.ICO_WEBSITE):
+        text = text.replace(name, "the ICO" if "ICO" in name or "Commissioner" in name or "http" in name else "the check")
+    return text
+
+
+@pytest.mark.parametrize("for_someone", [False, True], ids=["for me", "for someone"])
+@pytest.mark.parametrize("kind", list(rights.KINDS))
+def test_each_letter_and_what_happens_next_is_plain(kind, for_someone):
+    letter = rights.letter(kind=kind, service_name="Oak House", service_address=["1 Mill Lane"],
+                           for_someone=for_someone, your_name="", their_name="", details="",
+                           written_on=dt.date(2026, 12, 1))
+    plain = names_out(" ".join([p for p in letter.paragraphs if not p.startswith("[")] + letter.next_steps))
+    assert textstat.flesch_kincaid_grade(plain) <= 6, plain
+    assert textstat.flesch_reading_ease(plain) >= 70, plain
+    for sentence in re.split(r"[.?]\s", plain):
+        assert len(sentence.split()) <= 22, sentence
+    easy = names_out(" ".join(sentence for _, sentence in letter.easy_read))
+    assert textstat.flesch_kincaid_grade(easy) <= 4, easy
+    for picture, sentence in letter.easy_read:
+        assert picture in status_text.EASY_READ_PICTURES
+        assert sentence.count(".") + sentence.count("?") == 1, sentence
+        assert len(sentence.split()) <= 14, sentence
+
+
+def test_the_letter_choices_are_plain():
+    text = " ".join(kind.label + "." for kind in rights.KINDS.values())
+    assert textstat.flesch_kincaid_grade(text) <= 6, text
+
+
+def test_the_easy_read_page_on_your_information_is_easy():
+    lines = [line for section in rights.EASY_READ_PAGE.values() for line in section]
+    assert textstat.flesch_kincaid_grade(names_out(" ".join(sentence for _, sentence in lines))) <= 4
+    for picture, sentence in lines:
+        assert picture in status_text.EASY_READ_PICTURES
+        assert sentence.count(".") + sentence.count("?") == 1 and len(sentence.split()) <= 14, sentence

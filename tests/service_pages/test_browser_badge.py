@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from providers.register.matching import rematch_locations
 from providers.register.models import Location
-from tests.browser_support import ARTEFACTS, skip_without_chromium
+from tests.browser_support import ARTEFACTS, count_pdf_pages, skip_without_chromium
 from tests.factories import LocationFactory, current_year, organisation_with_status, published_for
 
 skip_without_chromium()
@@ -150,10 +150,6 @@ def test_each_poster_prints_on_one_a4_page(site, page, path, age, time_machine):
         .map((el) => el.className)""")
     assert spilled == []
     assert page.locator("[role=img][aria-label^='QR code for']").count() == 1
-
-
-def count_pdf_pages(pdf: bytes) -> int:
-    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
 
 
 @pytest.mark.parametrize("case", ["example", "everything ticked, longest answers"])
