@@ -3,13 +3,14 @@ friendly page when the database cannot be reached."""
 
 import logging
 import re
-import threading
 import time
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+
+from dsptlookup import limits
 
 logger = logging.getLogger(__name__)
 
@@ -127,26 +128,23 @@ class HeavyRequestThrottleMiddleware:
     """One client cannot keep the site busy with expensive requests.
 
     Expensive requests are area pages (and their CSV) and searches with a
-    long query. Each client address (dsptlookup.login_limits.client_address,
-    which honours TRUSTED_PROXY_COUNT) gets HEAVY_REQUESTS_PER_SECOND of them
-    in each app process, with bursts of HEAVY_BURST. A request over the rate
-    waits its turn (up to HEAVY_MAX_WAIT_SECONDS: the thread sleeps, using
-    no CPU, so run gunicorn with threads: dsptlookup/gunicorn.py); past that
-    it waits as long again and gets 429 with Retry-After. Ordinary searches
-    are never held up. Many clients at once (a distributed attack) need a
-    limit in front of the app as well, at the proxy.
+    long query. Each client address (dsptlookup.limits.client_address,
+    which honours TRUSTED_PROXY_COUNT) gets HEAVY_REQUESTS_PER_SECOND of them,
+    with bursts of HEAVY_BURST, counted across every app server in the
+    shared limiter. A request over the rate waits its turn (up to
+    HEAVY_MAX_WAIT_SECONDS: the thread sleeps, using no CPU, so run gunicorn
+    with threads: dsptlookup/gunicorn.py); past that it waits as long again
+    and gets 429 with Retry-After. Ordinary searches are never held up. Many
+    clients at once (a distributed attack) need a limit in front of the app
+    as well, at the proxy.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.lock = threading.Lock()
-        self.buckets: dict[str, tuple[float, float]] = {}  # address -> (tokens, when counted)
 
     def __call__(self, request):
         if is_heavy(request):
-            from dsptlookup.login_limits import client_address
-
-            wait = self._queue(client_address(request), time.monotonic())
+            wait = limits.take(heavy_limit(), limits.client_address(request))
             if wait is None:
                 # Refused, but not at once: a client looping as fast as it can would
                 # otherwise spend the CPU on refusals (the sleep costs none).
@@ -155,19 +153,6 @@ class HeavyRequestThrottleMiddleware:
             if wait > 0:
                 time.sleep(wait)
         return self.get_response(request)
-
-    def _queue(self, address: str, now: float) -> float | None:
-        """Seconds to wait for this client's turn, or None if it would wait too long."""
-        rate, burst = settings.HEAVY_REQUESTS_PER_SECOND, settings.HEAVY_BURST
-        with self.lock:
-            if len(self.buckets) > 10_000:  # forget clients that have been quiet (full buckets)
-                self.buckets = {a: b for a, b in self.buckets.items() if b[0] + (now - b[1]) * rate < burst}
-            tokens, counted = self.buckets.get(address, (burst, now))
-            tokens = min(burst, tokens + (now - counted) * rate) - 1
-            if tokens < -rate * settings.HEAVY_MAX_WAIT_SECONDS:
-                return None
-            self.buckets[address] = (tokens, now)
-        return max(0.0, -tokens / rate)
 
     @staticmethod
     def _too_many(request):
@@ -178,6 +163,11 @@ class HeavyRequestThrottleMiddleware:
             response = HttpResponse(html, status=429)
         response["Retry-After"] = "5"
         return response
+
+
+def heavy_limit() -> limits.Limit:
+    return limits.Limit("heavy", settings.HEAVY_REQUESTS_PER_SECOND, settings.HEAVY_BURST,
+                        settings.HEAVY_MAX_WAIT_SECONDS)
 
 
 # Searches longer than this (characters or words) cost more than a name or a town.

@@ -152,9 +152,9 @@ CACHES = {
     }
 }
 
-# Admin sign-in (dsptlookup/login_limits.py): after this many failed attempts
-# for one username from one address, or this many from one address for any
-# usernames, wait this many seconds before trying again.
+# Admin sign-in (dsptlookup/login_limits.py): this many failed attempts for
+# one username from one address, or this many from one address for any
+# usernames; past that, one more try each LOGIN_LOCKOUT_SECONDS.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
 # How many proxies (load balancers) of ours stand in front of the app. With

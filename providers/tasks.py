@@ -13,6 +13,7 @@ import logging
 from django.conf import settings
 from procrastinate.contrib.django import app
 
+from dsptlookup import limits
 from providers.imports import refresh, runs, uploads
 from providers.imports.models import ImportRun
 
@@ -77,7 +78,8 @@ def _scheduled_refresh(schedule: str) -> list[str]:
 @app.periodic(cron="*/5 * * * *")
 @app.task(queue=HOUSEKEEPING, queueing_lock="tidy")
 async def tidy(timestamp: int) -> str:
-    """Every five minutes: runs and jobs left behind by a worker that died are marked failed; old uploads go."""
+    """Every five minutes: runs and jobs left behind by a worker that died are marked failed; old uploads and
+    limiter rows that no longer limit anyone go."""
     failed_jobs = await fail_stalled_jobs()
     return f"{failed_jobs} stalled jobs marked failed"
 
@@ -98,3 +100,4 @@ async def fail_stalled_jobs() -> int:
 def tidy_runs() -> None:
     runs.mark_dead_runs()
     uploads.expire_uploads()
+    limits.forget_the_past()

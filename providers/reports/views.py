@@ -1,12 +1,13 @@
 """Report a problem: the contact page, and what happens after."""
 
-from django.core.cache import cache
 from django.shortcuts import redirect, render
 
+from dsptlookup import limits
 from providers.reports import saving
 from providers.reports.forms import ProblemReportForm
 
-REPORTS_PER_HOUR = 5
+# Five reports at once from one client, then one each 12 minutes (five an hour).
+REPORTS = limits.Limit("reports", per_second=5 / 3600, burst=5)
 
 
 def contact(request):
@@ -34,10 +35,5 @@ def contact_thanks(request):
 
 
 def _too_many_reports(request) -> bool:
-    key = f"problem-reports:{request.META.get('REMOTE_ADDR', 'unknown')}"
-    if cache.add(key, 1, 60 * 60):
-        return False
-    try:
-        return cache.incr(key) > REPORTS_PER_HOUR
-    except ValueError:
-        return False
+    """Counted per client (behind our proxies too), across every app server."""
+    return limits.take(REPORTS, limits.client_address(request)) is None

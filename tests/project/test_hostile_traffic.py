@@ -201,18 +201,19 @@ def test_one_client_cannot_keep_the_site_busy_with_expensive_requests(client, se
     assert time.monotonic() - started < 0.5
 
 
+@pytest.mark.django_db
 def test_requests_arriving_together_wait_their_turn_then_are_refused(settings):
     """Many requests at once from one client (as from many connections): queued up to the wait, then 429."""
     from django.test import RequestFactory
 
-    from dsptlookup.middleware import HeavyRequestThrottleMiddleware
+    from dsptlookup import limits
+    from dsptlookup.middleware import HeavyRequestThrottleMiddleware, heavy_limit
 
     settings.HEAVY_REQUESTS_PER_SECOND, settings.HEAVY_BURST, settings.HEAVY_MAX_WAIT_SECONDS = 2, 3, 1
-    throttle = HeavyRequestThrottleMiddleware(lambda request: None)
-    waits = [throttle._queue("203.0.113.66", 100.0) for _ in range(8)]
+    waits = [limits.take(heavy_limit(), "203.0.113.66", now=100.0) for _ in range(8)]
     assert waits == [0.0, 0.0, 0.0, 0.5, 1.0, None, None, None]
-    assert throttle._queue("198.51.100.7", 100.0) == 0.0  # another client has its own turn
-    assert throttle._queue("203.0.113.66", 103.0) == 0.0  # and the first gets turns back with time
+    assert limits.take(heavy_limit(), "198.51.100.7", now=100.0) == 0.0  # another client has its own turn
+    assert limits.take(heavy_limit(), "203.0.113.66", now=103.0) == 0.0  # and the first gets turns back with time
     request = RequestFactory().get("/api/v1/services", {"q": "x " * 30})
-    refused = throttle._too_many(request)
+    refused = HeavyRequestThrottleMiddleware._too_many(request)
     assert refused.status_code == 429 and refused["Retry-After"] == "5"
