@@ -20,6 +20,8 @@ from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
+from dsptlookup.observability import LIMITED
+
 
 @dataclass(frozen=True)
 class Limit:
@@ -50,7 +52,10 @@ def client_address(request) -> str:
 
 def take(limit: Limit, key: str, *, now: float | None = None) -> float | None:
     """Count one request: seconds to wait for its turn (0.0: go now), or None if refused (not counted)."""
-    return _call(limit, key, dry=False, now=now)
+    wait = _call(limit, key, dry=False, now=now)
+    if wait is None:
+        LIMITED.labels(limit.name).inc()
+    return wait
 
 
 def would_refuse(limit: Limit, key: str) -> bool:

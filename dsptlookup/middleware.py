@@ -10,7 +10,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
-from dsptlookup import limits
+from dsptlookup import limits, replica
 
 logger = logging.getLogger(__name__)
 
@@ -144,7 +144,10 @@ class HeavyRequestThrottleMiddleware:
 
     def __call__(self, request):
         if is_heavy(request):
-            wait = limits.take(heavy_limit(), limits.client_address(request))
+            try:
+                wait = limits.take(heavy_limit(), limits.client_address(request))
+            except (OperationalError, InterfaceError):
+                wait = 0.0  # the database is down: the view answers with the outage page
             if wait is None:
                 # Refused, but not at once: a client looping as fast as it can would
                 # otherwise spend the CPU on refusals (the sleep costs none).
@@ -203,7 +206,10 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
-        logger.error("Database unavailable: %s", exception)
+        if replica.note_failure(request):  # the replica failed: ReplicaMiddleware runs it again on the primary
+            logger.warning("The replica failed during %s %s; running it on the primary", request.method, request.path)
+        else:
+            logger.error("Database unavailable: %s", exception)
         response = self._outage_response(request)
         response["Retry-After"] = "300"
         response["Cache-Control"] = "no-store"

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "dsptlookup.observability.RequestLogMiddleware",  # first: times and logs every answer
+    "dsptlookup.replica.ReplicaMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "dsptlookup.middleware.OpenDataMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -140,6 +142,20 @@ DATABASES["default"].setdefault("OPTIONS", {}).update({
     "connect_timeout": DATABASE_CONNECT_TIMEOUT,
     "options": f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}",
 })
+
+# A read replica (docs/scaling.md, dsptlookup/replica.py): public GET requests read from it while it
+# answers and is at most REPLICA_MAX_LAG_SECONDS behind, checked each REPLICA_CHECK_SECONDS in each process.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS", "30"))
+REPLICA_CHECK_SECONDS = float(os.environ.get("REPLICA_CHECK_SECONDS", "1"))
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True)
+    DATABASES["replica"]["OPTIONS"] = {
+        **DATABASES["default"]["OPTIONS"],
+        "connect_timeout": int(os.environ.get("REPLICA_CONNECT_TIMEOUT", "1")),  # a stopped replica: give up fast
+    }
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["dsptlookup.replica.PrimaryReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -265,12 +281,24 @@ CONTENT_SECURITY_POLICY = "; ".join(
 OPEN_DATA_PATHS = r"^/(api/v1/|download/services\.json$|services/[^/]+/(badge\.svg|badge\.png|badge@2x\.png|qr\.svg)$)"
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
+# Every log line carries the request id (dsptlookup/observability.py); one line per request
+# (logger dsptlookup.requests) unless REQUEST_LOG=0.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "dsptlookup.observability.RequestIdFilter"}},
+    "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "line"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {"dsptlookup.requests": {
+        "level": "INFO" if os.environ.get("REQUEST_LOG", "1") == "1" else "WARNING"}},
 }
+
+# Prometheus metrics at /metrics (dsptlookup/health.py): from these networks (the scraper's
+# address, as client_address sees it), or anywhere with "Authorization: Bearer <METRICS_TOKEN>".
+METRICS_ALLOWED_NETWORKS = [n.strip() for n in os.environ.get("METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128").split(",")
+                            if n.strip()]
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 
 # --- The service ------------------------------------------------------------
 SERVICE_NAME = "DSPT Lookup"

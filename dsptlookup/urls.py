@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from dsptlookup import health
 from dsptlookup.login_limits import RateLimitedAdminLoginForm
 from providers.councils import api, api_docs
 
@@ -12,6 +13,10 @@ admin.site.login_form = RateLimitedAdminLoginForm
 admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
+    # For the load balancer and the operator (docs/operations.md).
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", health.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/v1/openapi.json", api.openapi, name="api_openapi"),
     path("api/v1/docs/", api_docs.docs, name="api_docs"),

@@ -55,12 +55,29 @@ def no_throttle_in_tests(settings):
 
 @pytest.fixture(autouse=True)
 def fresh_data_dates():
-    """The data dates are kept in memory for a minute; each test starts from its own database."""
+    """The data dates (and badges, by data version) are kept in memory; each test starts from its own
+    database."""
     from providers.imports import freshness
+    from providers.service_pages.views import _remembered_badge
 
     freshness.forget()
+    _remembered_badge.cache_clear()
     yield
     freshness.forget()
+    _remembered_badge.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def shared_tables_emptied(request, django_db_blocker):
+    """After a test that commits, empty the tables Django's flush does not know (they are not models):
+    the shared cache and the limiter's counts, so the next test does not inherit them."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    if (marker and marker.kwargs.get("transaction")) or {"transactional_db", "live_server"} & set(request.fixturenames):
+        from django.db import connection
+
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute("DELETE FROM dsptlookup_cache; DELETE FROM dsptlookup_limit")
 
 
 @pytest.fixture

@@ -6,8 +6,10 @@ month ago and imported today is a month old. The newest successful import of
 each kind gives it. Pages warn when DSPT data is older than DSPT_STALE_DAYS
 or the CQC list older than CQC_STALE_DAYS.
 
-Every page shows this, so it is kept in memory for a minute per process;
-an import in this process forgets it at once (runs.finish_run).
+Every page shows this, so each process keeps it for CACHE_SECONDS (one
+query each 5 seconds at most) and an import in this process forgets it at
+once (runs.finish_run): an import by the worker or another app server is
+seen by every process within 5 seconds.
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Max, Q
 
 from providers.imports.models import ImportRun
 
-CACHE_SECONDS = 60
+CACHE_SECONDS = 5
 _cached: tuple[float, "DataDates"] | None = None
 
 
@@ -29,6 +33,9 @@ _cached: tuple[float, "DataDates"] | None = None
 class DataDates:
     dspt_as_of: dt.date | None
     cqc_as_of: dt.date | None
+    # Changes whenever our data does (an import, or an admin's edit): anything worked out from the data
+    # and kept (a badge) is kept under it, so it is never out of date.
+    version: str = "0"
 
     def dspt_stale(self, today: dt.date) -> bool:
         return self.dspt_as_of is not None and (today - self.dspt_as_of).days > settings.DSPT_STALE_DAYS
@@ -45,7 +52,7 @@ class DataDates:
 def data_dates() -> DataDates:
     """The newest source date of the DSPT results and of the CQC list we hold."""
     global _cached
-    now = time.monotonic()
+    now = time.time()  # (the app's clock, which tests can move)
     if _cached is None or now - _cached[0] > CACHE_SECONDS:
         _cached = (now, _read())
     return _cached[1]
@@ -57,8 +64,22 @@ def forget() -> None:
     _cached = None
 
 
+EDITS_KEY = "data-edits"  # in the shared cache: when an admin last changed what a result depends on
+
+
+def data_changed() -> None:
+    """An admin changed a care service, a provider or a DSPT record, or accepted a match: once it is
+    saved, every process sees a new data version within CACHE_SECONDS (imports need not call this)."""
+    def bump():
+        cache.set(EDITS_KEY, time.time_ns(), None)
+        forget()
+
+    transaction.on_commit(bump)
+
+
 def _read() -> DataDates:
     imported = ImportRun.objects.filter(state=ImportRun.State.SUCCEEDED, dry_run=False)
     newest = imported.aggregate(dspt=Max("data_as_of", filter=Q(kind=ImportRun.Kind.DSPT)),
-                                cqc=Max("data_as_of", filter=Q(kind=ImportRun.Kind.CQC)))
-    return DataDates(dspt_as_of=newest["dspt"], cqc_as_of=newest["cqc"])
+                                cqc=Max("data_as_of", filter=Q(kind=ImportRun.Kind.CQC)), newest=Max("pk"))
+    return DataDates(dspt_as_of=newest["dspt"], cqc_as_of=newest["cqc"],
+                     version=f"{newest['newest'] or 0}.{cache.get(EDITS_KEY, 0)}")

@@ -14,7 +14,7 @@ from django.db import migrations
 SQL = """
 CREATE UNLOGGED TABLE dsptlookup_limit (key text PRIMARY KEY, tat double precision NOT NULL);
 
-CREATE FUNCTION limit_take(p_key text, p_now double precision, p_interval double precision, p_burst double precision,
+CREATE OR REPLACE FUNCTION limit_take(p_key text, p_now double precision, p_interval double precision, p_burst double precision,
                            p_max_wait double precision, p_dry boolean) RETURNS double precision
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -24,6 +24,11 @@ DECLARE
 BEGIN
     INSERT INTO dsptlookup_limit (key, tat) VALUES (p_key, p_now) ON CONFLICT (key) DO NOTHING;
     SELECT tat INTO old_tat FROM dsptlookup_limit WHERE key = p_key FOR UPDATE;
+    -- No client can be further ahead than its burst and wait allow. Further means the clock went back,
+    -- or the limit was changed: start that client again rather than lock it out until then.
+    IF old_tat > p_now + p_burst * p_interval + p_max_wait THEN
+        old_tat := p_now;
+    END IF;
     new_tat := greatest(old_tat, p_now) + p_interval;
     wait := new_tat - p_now - p_burst * p_interval;
     IF wait > p_max_wait + 1e-9 THEN  -- (rounding: a wait of exactly max_wait is allowed)

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from providers.imports import freshness
 from providers.register import matching
 from providers.register.models import (
     DsptAssessment,
@@ -26,14 +27,31 @@ SOCIAL_CARE_SECTORS = r"(care home|domiciliary|supported living|shared lives|soc
 LIST_LIMIT = 200
 
 
+class ChangesResults(admin.ModelAdmin):
+    """An admin's edit here can change what a care service's result shows: pages and badges worked
+    out before it are not used after it (providers/imports/freshness.py, data_changed)."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        freshness.data_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        freshness.data_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        freshness.data_changed()
+
+
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
+class ProviderAdmin(ChangesResults):
     list_display = ["name", "cqc_provider_id", "ods_code", "local_authority"]
     search_fields = ["name", "cqc_provider_id", "ods_code"]
 
 
 @admin.register(Location)
-class LocationAdmin(admin.ModelAdmin):
+class LocationAdmin(ChangesResults):
     list_display = ["name", "cqc_location_id", "ods_code", "postcode", "local_authority", "category", "dspt_match", "deregistered_on"]
     list_filter = ["category", "dspt_match", "region", ("deregistered_on", admin.EmptyFieldListFilter)]
     search_fields = ["name", "cqc_location_id", "ods_code", "postcode"]
@@ -54,7 +72,7 @@ class DsptAssessmentInline(admin.TabularInline):
 
 
 @admin.register(DsptOrganisation)
-class DsptOrganisationAdmin(admin.ModelAdmin):
+class DsptOrganisationAdmin(ChangesResults):
     list_display = ["name", "ods_code", "primary_sector", "current_assessment"]
     list_filter = ["primary_sector"]
     search_fields = ["name", "ods_code"]

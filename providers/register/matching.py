@@ -29,6 +29,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from dsptlookup.database import use_app_clock, use_import_timeout
+from providers.imports import freshness
 from providers.register.models import DsptOrganisation, Location, NameMatchCandidate, OdsCareHome, Provider
 
 LOCATIONS = Location._meta.db_table
@@ -148,8 +149,8 @@ def accept_candidate(*, candidate: NameMatchCandidate, user: str) -> int:
     with transaction.atomic():
         use_import_timeout()  # rematching every service may take longer than a web query may
         use_app_clock()
-        use_app_clock()
         _decide(candidate, NameMatchCandidate.Decision.ACCEPTED, user)
+        freshness.data_changed()
         Provider.objects.filter(pk=candidate.provider_id).update(ods_code=candidate.organisation.ods_code)
         NameMatchCandidate.objects.filter(provider_id=candidate.provider_id,
                                           decision=NameMatchCandidate.Decision.PENDING).delete()

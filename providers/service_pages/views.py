@@ -1,10 +1,13 @@
 """A care service's own pages: its page and Easy Read page, and what it shows on its website,
 emails, letters and walls (badge, QR code, posters)."""
 
+import datetime as dt
+import functools
 from urllib.parse import quote, urlsplit
 
 import segno
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -110,13 +113,35 @@ def by_ods_code(request, ods_code):
 
 
 BADGE_MAX_AGE = 15 * 60  # seconds: short, so a new result shows soon
+BADGE_CACHE_SECONDS = 24 * 60 * 60  # (keyed by the data's version and the day, so never out of date)
 
 
-def _badge_of(location_id: str) -> tuple[Location, badges.Badge]:
-    location = Location.objects.with_dspt_status().filter(cqc_location_id=location_id).first()
-    if location is None:
-        raise Http404("No such care service")
-    return location, badges.badge_for(location, data_as_of=freshness.data_dates().dspt_as_of)
+def _badge_of(location_id: str) -> badges.Badge:
+    """The badge of one service on this day with this version of our data.
+
+    Badges are most of our traffic once providers embed them, and each is
+    asked for again every BADGE_MAX_AGE, mostly answered 304. A badge is a
+    fact about (service, data version, day), so it is remembered by exactly
+    that: in this process (no query at all), then in the shared cache (one
+    small query), and only then worked out (the status query, 3 times
+    slower). A new import, an admin's edit or a new day is a new key, so a
+    remembered badge is never out of date, in any process.
+    """
+    dates = freshness.data_dates()
+    return _remembered_badge(location_id[:40], dates.version, timezone.localdate(), dates.dspt_as_of)
+
+
+@functools.lru_cache(maxsize=50_000)
+def _remembered_badge(location_id: str, version: str, today: dt.date, data_as_of: dt.date | None) -> badges.Badge:
+    key = f"badge:{location_id}:{version}:{today.isoformat()}"
+    badge = cache.get(key)
+    if badge is None:
+        location = Location.objects.with_dspt_status().filter(cqc_location_id=location_id).first()
+        if location is None:
+            raise Http404("No such care service")
+        badge = badges.badge_for(location, today=today, data_as_of=data_as_of)
+        cache.set(key, badge, BADGE_CACHE_SECONDS)
+    return badge
 
 
 def _image_response(request, badge: badges.Badge, *, etag: str, render_body, content_type: str):
@@ -137,14 +162,14 @@ def _image_response(request, badge: badges.Badge, *, etag: str, render_body, con
 
 def badge(request, location_id):
     """/services/<id>/badge.svg: the live result as a picture other websites can show."""
-    _, live = _badge_of(location_id)
+    live = _badge_of(location_id)
     return _image_response(request, live, etag=f'"{live.version}-svg"', content_type="image/svg+xml; charset=utf-8",
                            render_body=lambda: badges.render_svg(live))
 
 
 def badge_png(request, location_id, scale=1):
     """/services/<id>/badge.png (and badge@2x.png): the same badge for email programs and letters."""
-    _, live = _badge_of(location_id)
+    live = _badge_of(location_id)
     return _image_response(request, live, etag=f'"{live.version}-png{scale}"', content_type="image/png",
                            render_body=lambda: badges.render_png(live, scale=scale))
 

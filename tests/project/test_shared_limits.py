@@ -75,3 +75,16 @@ def test_no_address_is_kept_in_the_clear(client, settings):
         cursor.execute("SELECT string_agg(key, ' ') FROM dsptlookup_limit")
         keys = cursor.fetchone()[0]
     assert "203.0.113.77" not in keys and "example.org" not in keys and keys.count(":") == 2
+
+
+@pytest.mark.django_db
+def test_a_clock_that_goes_back_or_a_changed_limit_locks_nobody_out():
+    """State no client could reach (further ahead than burst and wait allow) starts that client again."""
+    slow = limits.Limit("clock", per_second=0.5, burst=3, max_wait=2)
+    assert [limits.take(slow, "a", now=2_000_000_000.0) for _ in range(6)] == [0.0, 0.0, 0.0, 2.0, None, None]
+    # The clock is set back a year (or a test travelled forward and back): not refused until next year.
+    assert limits.take(slow, "a", now=1_968_000_000.0) == 0.0
+    # A limit made more generous takes effect at once.
+    assert [limits.take(slow, "b", now=100.0) for _ in range(5)][-1] is None
+    generous = limits.Limit("clock", per_second=1000, burst=1000)
+    assert limits.take(generous, "b", now=100.0) == 0.0

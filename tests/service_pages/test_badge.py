@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
+from providers.imports.sources import import_dspt_file
 from providers.register.matching import rematch_locations
 from providers.results.dspt_status import ALL_STATUSES
 from tests.factories import LocationFactory, organisation_with_status
@@ -84,7 +85,7 @@ def test_png_badges_for_email_are_the_svg_drawn(client):
     assert one["ETag"] == f'"{version}-png1"' and two["ETag"] == f'"{version}-png2"'
 
 
-def test_badges_revalidate_with_304_until_the_result_changes(client):
+def test_badges_revalidate_with_304_until_the_result_changes(client, tmp_path):
     location = make_service("meets")
     for name in ("badge", "badge_png"):
         url = reverse(name, args=[location.cqc_location_id])
@@ -92,11 +93,12 @@ def test_badges_revalidate_with_304_until_the_result_changes(client):
         assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
         assert client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
     before = client.get(reverse("badge", args=[location.cqc_location_id]))
-    location.refresh_from_db()
-    assessment = location.dspt_organisation.current_assessment
-    assessment.status = "not_met"
-    assessment.save()
-    location.dspt_organisation.save()  # as an import does: the organisation's updated_at moves on
+    # A newer DSPT file says the service no longer meets the standard (the real importer).
+    newer = tmp_path / "DSPT search results 24_11_2026 09_00_00.csv"
+    newer.write_text("Organisation Name,Latest Status,Date Of Publication,Primary Sector\n"
+                     f"BADGE TEST HOME ({location.ods_code}),25/26 Standards Not Met,24/11/2026,Care Home\n")
+    run = import_dspt_file(path=newer)
+    assert run.state == "succeeded", (run.message, run.errors)
     after = client.get(reverse("badge", args=[location.cqc_location_id]), HTTP_IF_NONE_MATCH=before["ETag"])
     assert after.status_code == 200 and after["ETag"] != before["ETag"]
     assert ">Does not meet the standard<" in after.content.decode()
@@ -197,3 +199,23 @@ def test_a_badge_stops_saying_live_when_our_data_is_old(client, settings, time_m
     assert old["Last-Modified"] == "Sat, 05 Dec 2026 00:00:00 GMT"  # the day the data turned old
     png = client.get(reverse("badge_png", args=[location.cqc_location_id]))
     assert png["ETag"].strip('"').startswith(old["ETag"].strip('"').rsplit("-", 1)[0])
+
+
+def test_an_admin_accepting_a_match_changes_the_badge_at_once(client, django_capture_on_commit_callbacks):
+    """Not only imports: an admin's decision is a new data version too, so no remembered badge outlives it."""
+    from providers.register import matching
+    from providers.register.models import NameMatchCandidate
+
+    organisation = organisation_with_status(ods_code="VBADM", status="met", year_start=2025,
+                                            published_on=dt.date(2026, 6, 1), status_text="x")
+    location = LocationFactory(name="Admin Decides Home", ods_code="")
+    rematch_locations()
+    url = reverse("badge", args=[location.cqc_location_id])
+    before = client.get(url)
+    assert ">No record found<" in before.content.decode()
+    assert client.get(url, HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 304
+    candidate = NameMatchCandidate.objects.create(provider=location.provider, organisation=organisation, similarity=0.9)
+    with django_capture_on_commit_callbacks(execute=True):
+        matching.accept_candidate(candidate=candidate, user="admin")
+    after = client.get(url, HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200 and ">Meets the standard<" in after.content.decode()
