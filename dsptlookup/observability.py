@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import logging
 import re
@@ -36,11 +37,43 @@ LATENCY = Histogram("dsptlookup_request_duration_seconds", "Time to answer a req
 LIMITED = Counter("dsptlookup_limited_total", "Requests refused by a limit", ["limit"])
 
 
+@contextlib.contextmanager
+def for_request(given_id: str):
+    """In the worker: log a job's lines under the id of the request that queued it."""
+    token = request_id.set(given_id if GOOD_ID.match(given_id or "") else "-")
+    try:
+        yield
+    finally:
+        request_id.reset(token)
+
+
+def current_request_id() -> str:
+    """For a job a request queues (`request_id=observability.current_request_id()`)."""
+    return request_id.get()
+
+
 class RequestIdFilter(logging.Filter):
-    """Adds `request_id` to every log record (settings.LOGGING uses it in the format)."""
+    """Adds `request_id` to every log record (settings.LOGGING uses it in the format).
+
+    Made when logging is set up, it also has every record made with the id from the start, so
+    every handler (and a test's) sees it, not only the handlers this filter is on.
+    """
+
+    def __init__(self, name=""):
+        super().__init__(name)
+        make_record = logging.getLogRecordFactory()
+        if not getattr(make_record, "adds_request_id", False):
+            def with_request_id(*args, **kwargs):
+                record = make_record(*args, **kwargs)
+                record.request_id = request_id.get()
+                return record
+
+            with_request_id.adds_request_id = True
+            logging.setLogRecordFactory(with_request_id)
 
     def filter(self, record):
-        record.request_id = request_id.get()
+        if not hasattr(record, "request_id"):
+            record.request_id = request_id.get()
         return True
 
 

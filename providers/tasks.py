@@ -13,7 +13,7 @@ import logging
 from django.conf import settings
 from procrastinate.contrib.django import app
 
-from dsptlookup import limits
+from dsptlookup import limits, observability
 from providers.imports import refresh, runs, uploads
 from providers.imports.models import ImportRun
 
@@ -27,14 +27,25 @@ STALLED_AFTER_SECONDS = 60
 
 
 @app.task(queue=IMPORTS)
-def preview_upload(*, run_id: int) -> str:
-    """Make the preview of an uploaded file (a dry run that writes nothing)."""
-    return uploads.make_queued_preview(run_id=run_id).state
+def preview_upload(*, run_id: int, request_id: str = "-") -> str:
+    """Make the preview of an uploaded file (a dry run that writes nothing).
+
+    request_id: the id of the admin's upload request, in every log line of this job too.
+    """
+    with observability.for_request(request_id):
+        logger.info("Previewing import run %s", run_id)
+        return uploads.make_queued_preview(run_id=run_id).state
 
 
 @app.task(queue=IMPORTS)
-def apply_upload(*, run_id: int, preview_id: int, allow_removals: bool) -> str:
+def apply_upload(*, run_id: int, preview_id: int, allow_removals: bool, request_id: str = "-") -> str:
     """Import a previewed file for real."""
+    with observability.for_request(request_id):
+        logger.info("Importing run %s (from preview %s)", run_id, preview_id)
+        return _apply_upload(run_id=run_id, preview_id=preview_id, allow_removals=allow_removals)
+
+
+def _apply_upload(*, run_id: int, preview_id: int, allow_removals: bool) -> str:
     queued = ImportRun.objects.get(pk=run_id, state=ImportRun.State.QUEUED)
     preview = ImportRun.objects.get(pk=preview_id)
     try:

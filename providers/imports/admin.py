@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
+from dsptlookup import observability
 from providers import tasks
 from providers.imports import refresh, runs, tabular, uploads
 from providers.imports.models import DataSource, ImportRun
@@ -120,7 +121,7 @@ class ImportRunAdmin(admin.ModelAdmin):
             stored = uploads.save_upload(uploaded_file=uploaded)
             run = uploads.queue_preview(kind=form.cleaned_data["kind"], upload=stored,
                                         user=request.user.get_username(), as_of=form.cleaned_data["as_of"])
-            tasks.preview_upload.defer(run_id=run.pk)
+            tasks.preview_upload.defer(run_id=run.pk, request_id=observability.current_request_id())
             return redirect("admin:providers_importrun_report", run_id=run.pk)
         context = {**self.admin_site.each_context(request), "title": "Upload a file to import", "form": form,
                    "opts": self.model._meta, "max_bad_percent": f"{settings.IMPORT_MAX_BAD_ROWS_PERCENT:g}"}
@@ -158,7 +159,8 @@ class ImportRunAdmin(admin.ModelAdmin):
         except ValueError as exc:
             messages.error(request, str(exc))
             return redirect("admin:providers_importrun_report", run_id=run_id)
-        tasks.apply_upload.defer(run_id=run.pk, preview_id=preview.pk, allow_removals=allow_removals)
+        tasks.apply_upload.defer(run_id=run.pk, preview_id=preview.pk, allow_removals=allow_removals,
+                                 request_id=observability.current_request_id())
         return redirect("admin:providers_importrun_report", run_id=run.pk)
 
     def discard_view(self, request, run_id):

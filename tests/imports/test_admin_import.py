@@ -237,3 +237,17 @@ def test_a_file_no_import_could_read_is_refused_in_the_request(admin_client, nam
     response = upload(admin_client, SAMPLE_ODS, name=name, content=content)
     assert response.status_code == 200 and words in response.content.decode()
     assert ImportRun.objects.count() == 0
+
+
+def test_the_upload_requests_id_follows_it_into_the_worker(admin_client, worker, caplog):
+    """One id from the admin's browser to the import's log lines (docs/operations.md)."""
+    import logging
+
+    caplog.set_level(logging.INFO)
+    response = admin_client.post(reverse("admin:providers_importrun_upload"),
+                                 {"kind": "cqc", "file": SimpleUploadedFile(SAMPLE_ODS.name, SAMPLE_ODS.read_bytes())})
+    request_id = response["X-Request-ID"]
+    worker()
+    job_lines = [record for record in caplog.records if record.getMessage().startswith("Previewing import run")]
+    assert job_lines and all(getattr(record, "request_id", None) == request_id for record in job_lines), \
+        [(r.getMessage(), getattr(r, "request_id", None)) for r in job_lines]
