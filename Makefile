@@ -32,12 +32,15 @@ migrate: $(STAMP)
 sample: migrate
 	DEBUG=1 $(BIN)/python manage.py load_sample_data
 
-# The web server and, beside it, the worker that runs imports and scheduled
-# refreshes (docs/adr/0014-background-imports.md). Ctrl+C stops both.
+# The web server and, beside it, the worker that runs imports, scheduled
+# refreshes and emails (docs/adr/0014-background-imports.md), and a local mail
+# server that keeps the emails in .mail/ (docs/adr/0021-following-by-email.md).
+# Ctrl+C stops all three.
 run: sample
-	@echo "Starting DSPT Lookup at http://$(HOST):$(PORT)/ with its background worker (press Ctrl+C to stop)"
-	@DEBUG=1 $(BIN)/python manage.py run_worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	@echo "Starting DSPT Lookup at http://$(HOST):$(PORT)/ with its background worker and a mail server keeping emails in .mail/ (press Ctrl+C to stop)"
+	@DEBUG=1 $(BIN)/python manage.py run_mail_server & mail=$$!; \
+	DEBUG=1 $(BIN)/python manage.py run_worker & worker=$$!; \
+	trap 'kill $$worker $$mail 2>/dev/null; wait $$worker $$mail' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)

@@ -94,10 +94,19 @@ class RequestLogMiddleware:
             view = view_label(request)
             REQUESTS.labels(view, request.method, str(response.status_code)).inc()
             LATENCY.labels(view).observe(duration)
-            logger.info("%s %s %s %.1fms", request.method, request.path, response.status_code, duration * 1000)
+            logger.info("%s %s %s %.1fms", request.method, logged_path(request.path), response.status_code,
+                        duration * 1000)
             return response
         finally:
             request_id.reset(token)
+
+
+# The secret in the links of our emails (providers/following/): never written to a log.
+SECRET_IN_PATH = re.compile(r"^(/follow/(?:confirm|manage|stop)/)[^/]+")
+
+
+def logged_path(path: str) -> str:
+    return SECRET_IN_PATH.sub(r"\1[secret]", path)
 
 
 def incoming_id(request) -> str:

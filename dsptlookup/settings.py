@@ -236,6 +236,25 @@ IMPORT_MAX_SHARED_STRINGS = int(os.environ.get("IMPORT_MAX_SHARED_STRINGS", 2_00
 # are always kept in the admin). Email settings: Django's EMAIL_* defaults.
 PROBLEM_REPORT_EMAIL = os.environ.get("PROBLEM_REPORT_EMAIL", "")
 
+# --- Email: following by email and renewal reminders (docs/adr/0021-following-by-email.md) ---
+# The worker sends through this SMTP server. `make run` starts a local one on 127.0.0.1:1025 that keeps
+# each message in .mail/ (manage.py run_mail_server); production sets its own.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "1025" if DEBUG else "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")  # STARTTLS, usually on port 587
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")  # TLS from the start, usually on port 465
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "DSPT Lookup <no-reply@dsptlookup.example>")
+# The site's public address, for links in emails (the worker has no request to take it from).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+FOLLOW_CONFIRM_DAYS = int(os.environ.get("FOLLOW_CONFIRM_DAYS", "7"))  # a confirmation link works this long
+FOLLOW_KEEP_SENT_DAYS = int(os.environ.get("FOLLOW_KEEP_SENT_DAYS", "30"))  # then a sent message is deleted
+FOLLOW_SEND_BATCH = int(os.environ.get("FOLLOW_SEND_BATCH", "200"))  # messages one sending job sends at most
+FOLLOW_DIGEST_CRON = os.environ.get("FOLLOW_DIGEST_CRON", "0 7 * * *")  # daily digests and reminders
+
 # The official DSPT record of an organisation, by its ODS code.
 DSPT_ORGANISATION_URL = os.environ.get("DSPT_ORGANISATION_URL", "https://www.dsptoolkit.nhs.uk/OrganisationSearch/{code}")
 # A readable file imports without the rows it cannot read, listing each one;

@@ -3,9 +3,11 @@
 - providers/imports/admin.py: import runs, uploads with their preview, data downloads;
 - providers/register/admin.py: care services, providers, DSPT records, the matching report;
 - providers/search/admin.py: postcodes;
-- providers/reports/admin.py: problem reports.
+- providers/reports/admin.py: problem reports;
+- providers/following/admin.py: emails waiting, sent, failed or interrupted (addresses are not shown in lists).
 """
 
+from providers.following import admin as following_admin  # noqa: F401
 from providers.imports import admin as imports_admin  # noqa: F401 (registers its pages)
 from providers.register import admin as register_admin  # noqa: F401
 from providers.reports import admin as reports_admin  # noqa: F401

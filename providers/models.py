@@ -6,9 +6,11 @@
 - providers/imports/models.py: the record of every import, and the files we
   download on a schedule;
 - providers/search/models.py: the word list search corrects typos against, and postcodes;
-- providers/reports/models.py: problems visitors report.
+- providers/reports/models.py: problems visitors report;
+- providers/following/models.py: email addresses that follow results or asked for reminders, and the emails.
 """
 
+from providers.following.models import Follow, Message, Subscriber
 from providers.imports.models import DataSource, FileChunk, ImportRun, StoredFile
 from providers.register.models import (
     DsptAssessment,
@@ -22,6 +24,6 @@ from providers.register.models import (
 from providers.reports.models import ProblemReport
 from providers.search.models import Postcode, SearchWord
 
-__all__ = ["DataSource", "DsptAssessment", "DsptOrganisation", "FileChunk", "ImportRun", "Location",
+__all__ = ["DataSource", "DsptAssessment", "DsptOrganisation", "FileChunk", "Follow", "ImportRun", "Location", "Message",
            "NameMatchCandidate", "OdsCareHome", "Postcode", "ProblemReport", "Provider", "SearchWord", "StoredFile",
-           "readable_name"]
+           "Subscriber", "readable_name"]

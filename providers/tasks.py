@@ -11,9 +11,13 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
 from procrastinate.contrib.django import app
 
 from dsptlookup import limits, observability
+from providers.following import sending
+from providers.following import services as following
 from providers.imports import refresh, runs, uploads
 from providers.imports.models import ImportRun
 
@@ -21,7 +25,8 @@ logger = logging.getLogger(__name__)
 
 IMPORTS = "imports"
 HOUSEKEEPING = "housekeeping"
-QUEUES = [IMPORTS, HOUSEKEEPING]
+EMAIL = "email"
+QUEUES = [IMPORTS, HOUSEKEEPING, EMAIL]
 # A job whose worker has sent no heartbeat for this long died with it.
 STALLED_AFTER_SECONDS = 60
 
@@ -89,8 +94,9 @@ def _scheduled_refresh(schedule: str) -> list[str]:
 @app.periodic(cron="*/5 * * * *")
 @app.task(queue=HOUSEKEEPING, queueing_lock="tidy")
 async def tidy(timestamp: int) -> str:
-    """Every five minutes: runs and jobs left behind by a worker that died are marked failed; old uploads and
-    limiter rows that no longer limit anyone go."""
+    """Every five minutes: runs and jobs left behind by a worker that died are marked failed; old uploads,
+    limiter rows that no longer limit anyone, unconfirmed sign-ups and old sent emails go; emails a dead
+    worker was sending are marked interrupted."""
     failed_jobs = await fail_stalled_jobs()
     return f"{failed_jobs} stalled jobs marked failed"
 
@@ -112,3 +118,37 @@ def tidy_runs() -> None:
     runs.mark_dead_runs()
     uploads.expire_uploads()
     limits.forget_the_past()
+    now = timezone.now()
+    sending.mark_interrupted(now)
+    following.forget_what_we_no_longer_need(now)
+
+
+# --- Following by email (providers/following/) -------------------------------------------------------------
+
+
+@app.periodic(cron="* * * * *")
+@app.task(queue=EMAIL, queueing_lock="send-messages")
+def send_messages(timestamp: int | None = None) -> dict[str, int]:
+    """Every minute, and straight after a sign-up: send the messages that are due (a batch at most)."""
+    return sending.send_due()
+
+
+def send_messages_soon() -> None:
+    """Ask the worker to send now (a confirmation email); one such job waits at most."""
+    from procrastinate import exceptions
+
+    try:
+        with transaction.atomic():  # a savepoint: the clash with a waiting job must not spoil the caller's transaction
+            send_messages.defer()
+    except exceptions.AlreadyEnqueued:
+        pass
+
+
+@app.periodic(cron=settings.FOLLOW_DIGEST_CRON)
+@app.task(queue=EMAIL, queueing_lock="digests")
+def make_digests_and_reminders(timestamp: int) -> str:
+    """Once a day: a digest for each address whose followed services changed, and the renewal reminders due."""
+    today = timezone.localdate()
+    digests, reminders = following.make_digests(today), following.make_reminders(today)
+    send_messages_soon()
+    return f"{digests} digests and {reminders} reminders queued"

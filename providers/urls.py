@@ -4,6 +4,7 @@ from django.urls import path
 
 from providers.councils import feeds
 from providers.councils import views as councils
+from providers.following import views as following
 from providers.pages import views as pages
 from providers.privacy_summary import views as privacy_summary
 from providers.provider_pages import views as provider_pages
@@ -22,6 +23,7 @@ urlpatterns = [
     path("easy-read/your-information/", rights.easy_read_your_information, name="easy_read_your_information"),
     path("easy-read/<slug:slug>/", pages.easy_read_guidance, name="easy_read_guidance"),
     path("for-care-services/", pages.for_care_services, name="for_care_services"),
+    path("for-care-services/renew/", following.renew, name="renew"),
     path("spread-the-word/", pages.spread_the_word, name="spread_the_word"),
     path("spread-the-word/leaflet/", pages.leaflet, name="leaflet"),
     path("spread-the-word/leaflet/easy-read/", pages.leaflet, {"easy_read": True}, name="leaflet_easy_read"),
@@ -60,6 +62,13 @@ urlpatterns = [
     # Report a problem (providers/reports/)
     path("contact/", reports.contact, name="contact"),
     path("contact/thank-you/", reports.contact_thanks, name="contact_thanks"),
+    # Emails when results change, and reminders to renew (providers/following/)
+    path("follow/", following.follow, name="follow"),
+    path("follow/check-your-email/", following.check_email, name="follow_check_email"),
+    path("follow/confirm/<str:signed>/", following.confirm, name="follow_confirm"),
+    path("follow/manage/<str:token>/", following.manage, name="follow_manage"),
+    path("follow/stop/<str:token>/", following.stop, name="follow_stop"),
+    path("follow/stopped/", following.stopped, name="follow_stopped"),
     # Letters about your information (providers/rights/)
     path("your-rights/", rights.your_rights, name="your_rights"),
     path("your-rights/examples/<slug:kind>/", rights.example, name="your_rights_example"),

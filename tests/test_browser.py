@@ -36,6 +36,8 @@ PUBLIC_PAGES = [
     "/search/?q=midshires+care",
     "/your-rights/", "/your-rights/?q=sunny", "/your-rights/?q=qwxzv", "/your-rights/?service=1-545611283",
     "/your-rights/examples/copy/", "/your-rights/examples/correct/", "/easy-read/your-information/",
+    "/follow/?service=1-545611283", "/follow/?remind=1-545611283", "/follow/?area=leeds",
+    "/follow/?provider=1-101671690", "/follow/check-your-email/", "/follow/stopped/", "/for-care-services/renew/",
 ]
 
 

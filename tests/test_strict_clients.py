@@ -7,6 +7,7 @@ these tests required.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 
@@ -38,8 +39,38 @@ def every_page_type(client) -> dict[str, bytes]:
     pages["letter, with errors"] = client.post("/your-rights/", {"service": "1-545611283"}).content
     pages["letter, made"] = client.post("/your-rights/", letter).content
     pages["letter, changing answers"] = client.post("/your-rights/", {**letter, "edit": "1"}).content
+    pages.update(following_pages(client))
     for error in ("413", "429", "500", "503"):
         pages[f"error page {error}"] = render_to_string(f"{error}.html", {"service_name": "DSPT Lookup"}).encode()
+    return pages
+
+
+def following_pages(client) -> dict[str, bytes]:
+    """The pages behind the links in our emails, and the emails' own HTML (mail programs show it)."""
+    from django.utils import timezone
+
+    from providers.following import emails, reminders, services
+    from providers.following.changes import Change
+    from providers.following.models import Follow, Subscriber
+    from providers.register.models import Location
+
+    service = Location.objects.get(cqc_location_id="1-545611283")
+    services.sign_up(email="reader@example.org", kind="service", key=service.cqc_location_id, name=service.name)
+    subscriber = Subscriber.objects.get()
+    confirm = emails.confirm_link(subscriber).removeprefix(settings.SITE_URL)
+    pages = {"follow, with errors": client.post("/follow/", {"service": service.cqc_location_id, "email": "x"}).content,
+             "confirm": client.get(confirm).content, "link expired": client.get(confirm + "x").content,
+             "stop": client.get(f"/follow/stop/{subscriber.token}/").content}
+    services.confirm(subscriber, list(subscriber.follows.values_list("pk", flat=True)))
+    pages["manage"] = client.get(f"/follow/manage/{subscriber.token}/").content
+    follow, today = Follow.objects.get(), timezone.localdate()
+    result = service.dspt_result(today)
+    pages["email: confirm"] = emails.confirmation(subscriber, [follow]).html.encode()
+    pages["email: digest"] = emails.digest(subscriber, [(follow, [Change(service.cqc_location_id, "A <b>name</b>",
+                                                                         "New result.")])], today).html.encode()
+    for stage in ("8 weeks", reminders.LAPSED, reminders.NEW_RESULT):
+        due = reminders.Reminder(stage, dt.date(2027, 7, 1), "")
+        pages[f"email: reminder {stage}"] = emails.reminder(subscriber, follow, due, result, today).html.encode()
     return pages
 
 

@@ -1,6 +1,7 @@
 """The service's own pages: the start page, guidance in plain English and Easy Read, and pages
 for care services and for spreading the word."""
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -37,8 +38,9 @@ def accessibility(request):
 
 
 def privacy(request):
-    """The privacy notice."""
-    return render(request, "pages/privacy.html")
+    """The privacy notice. How long we keep email addresses comes from the settings the tidy-up uses."""
+    return render(request, "pages/privacy.html", {"confirm_days": settings.FOLLOW_CONFIRM_DAYS,
+                                                  "keep_sent_days": settings.FOLLOW_KEEP_SENT_DAYS})
 
 
 GUIDANCE_PAGES = {

@@ -168,3 +168,31 @@ def test_the_easy_read_page_on_your_information_is_easy():
     for picture, sentence in lines:
         assert picture in status_text.EASY_READ_PICTURES
         assert sentence.count(".") + sentence.count("?") == 1 and len(sentence.split()) <= 14, sentence
+
+
+# --- Emails and the pages about them (providers/following/) -------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/follow/?service=1-545611283", "/follow/?remind=1-545611283",
+                                 "/follow/check-your-email/", "/follow/stopped/", "/for-care-services/renew/"])
+def test_the_pages_about_emails_are_plain_english(client, sample_loaded, url):
+    words = page_words(client, url).replace("Sunny Side Care Home", "the home")
+    assert textstat.flesch_kincaid_grade(words) <= 6, (textstat.flesch_kincaid_grade(words), words)
+    assert textstat.flesch_reading_ease(words) >= 65, (textstat.flesch_reading_ease(words), words)
+
+
+@pytest.mark.parametrize("stage", ["8 weeks", "lapsed", "new result"])
+def test_each_reminder_says_what_to_do_in_plain_english(stage):
+    from django.template.loader import render_to_string
+
+    from providers.following import reminders
+
+    context = {"stage": stage, "name": "the home", "time_left": "8 weeks", "year": "2026-27",
+               "due": reminders.Reminder(stage, dt.date(2027, 7, 1), ""), "last_day": dt.date(2027, 6, 30),
+               "result": Result(status=plain_status(status="met", year_start=2026, today=dt.date(2027, 7, 9)),
+                                year_label="2026-27", counts_until=dt.date(2028, 6, 30)),
+               "dspt_url": "", "help_url": "", "renew_url": "", "service_url": ""}
+    text = render_to_string("following/email/_reminder_words.txt", context)
+    words = " ".join(re.sub(r"\d+ \w+ 20\d\d", "then", text).replace(":", ".").split())
+    assert textstat.flesch_kincaid_grade(words) <= 6, (textstat.flesch_kincaid_grade(words), words)
