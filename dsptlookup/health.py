@@ -97,7 +97,7 @@ def _may_scrape(request) -> bool:
 
 
 class DataCollector:
-    """Read from the database at each scrape: import runs by kind and state, and how old our data is."""
+    """Read from the database at each scrape: import runs by kind and state, how old our data is, and emails."""
 
     def collect(self):
         from django.db.models import Count
@@ -117,6 +117,20 @@ class DataCollector:
             if date is not None:
                 age.add_metric([source], (today - date).days)
         yield age
+        yield self.emails()
         used = GaugeMetricFamily("dsptlookup_replica_in_use", "1 while public reads go to the replica")
         used.add_metric([], 1 if replica.configured() and replica.health.healthy else 0)
         yield used
+
+    @staticmethod
+    def emails():
+        """Emails held, by state (providers/following): pending ones waiting long, or failed ones, need a look."""
+        from django.db.models import Count
+
+        from providers.following.models import Message
+
+        held = GaugeMetricFamily("dsptlookup_emails", "Emails held, by state", labels=["state"])
+        counts = dict(Message.objects.using("default").values_list("state").annotate(n=Count("id")))
+        for state in Message.State.values:
+            held.add_metric([state], counts.get(state, 0))
+        return held

@@ -33,6 +33,8 @@ _cached: tuple[float, "DataDates"] | None = None
 class DataDates:
     dspt_as_of: dt.date | None
     cqc_as_of: dt.date | None
+    dspt_updated_at: dt.datetime | None = None  # when we last imported each ("We last updated them on ...")
+    cqc_updated_at: dt.datetime | None = None
     # Changes whenever our data does (an import, or an admin's edit): anything worked out from the data
     # and kept (a badge) is kept under it, so it is never out of date.
     version: str = "0"
@@ -79,7 +81,9 @@ def data_changed() -> None:
 
 def _read() -> DataDates:
     imported = ImportRun.objects.filter(state=ImportRun.State.SUCCEEDED, dry_run=False)
-    newest = imported.aggregate(dspt=Max("data_as_of", filter=Q(kind=ImportRun.Kind.DSPT)),
-                                cqc=Max("data_as_of", filter=Q(kind=ImportRun.Kind.CQC)), newest=Max("pk"))
-    return DataDates(dspt_as_of=newest["dspt"], cqc_as_of=newest["cqc"],
-                     version=f"{newest['newest'] or 0}.{cache.get(EDITS_KEY, 0)}")
+    dspt, cqc = Q(kind=ImportRun.Kind.DSPT), Q(kind=ImportRun.Kind.CQC)
+    newest = imported.aggregate(dspt=Max("data_as_of", filter=dspt), cqc=Max("data_as_of", filter=cqc),
+                                dspt_at=Max("finished_at", filter=dspt), cqc_at=Max("finished_at", filter=cqc),
+                                newest=Max("pk"))
+    return DataDates(dspt_as_of=newest["dspt"], cqc_as_of=newest["cqc"], dspt_updated_at=newest["dspt_at"],
+                     cqc_updated_at=newest["cqc_at"], version=f"{newest['newest'] or 0}.{cache.get(EDITS_KEY, 0)}")

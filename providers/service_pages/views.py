@@ -18,19 +18,9 @@ from django.utils.http import http_date
 from django.utils.safestring import mark_safe
 
 from providers.imports import freshness
-from providers.imports.models import ImportRun
 from providers.register.models import Location
 from providers.reports.forms import ProblemReportForm
 from providers.results import badges, presenter, status_text
-
-
-def _last_imports() -> dict:
-    """The newest successful import of each kind of data, for 'when we last updated'."""
-    runs = {}
-    done = ImportRun.objects.filter(state=ImportRun.State.SUCCEEDED, dry_run=False).order_by("-finished_at")
-    for kind in (ImportRun.Kind.CQC, ImportRun.Kind.DSPT):
-        runs[kind] = done.filter(kind=kind).first()
-    return runs
 
 
 def _service_context(location_id: str) -> dict:
@@ -57,7 +47,6 @@ def _service_context(location_id: str) -> dict:
         "questions": status_text.QUESTIONS,
         "easy_read_questions": status_text.EASY_READ_QUESTIONS,
         "pictures": status_text.EASY_READ_PICTURES,
-        "last_imports": _last_imports(),
         "counts_until": result.counts_until,
     }
 

@@ -70,6 +70,7 @@ def test_metrics_in_prometheus_format(client, sample_loaded):
     assert re.search(r'dsptlookup_import_runs\{kind="dspt",state="succeeded"\} 1\.0', text)
     assert re.search(r'dsptlookup_data_age_days\{source="dspt"\} \d', text)
     assert "/no-such-page/" not in text  # a label per view name, never per path
+    assert 'dsptlookup_emails{state="failed"} 0.0' in text and 'dsptlookup_emails{state="pending"} 0.0' in text
 
 
 @pytest.mark.django_db

@@ -255,3 +255,11 @@ def test_closed_and_dormant_services_say_so_in_easy_read(client):
     easy_read = page(client, asleep, easy_read=True)
     assert "This care service is not giving care just now." in easy_read
     assert "The Care Quality Commission says so." in easy_read
+
+
+@pytest.mark.django_db
+def test_the_page_says_when_we_last_updated_each_source_and_from_which_list(client, sample_loaded):
+    page = client.get(reverse("service", args=["1-545611283"])).content.decode()
+    sources = re.search(r'<h2 id="sources">.*?</ul>', page, re.S).group(0)
+    assert "We last updated them on 24 November 2026, from CQC's list of 16 November 2026." in sources
+    assert "We last updated them on 24 November 2026, from the DSPT list of 20 November 2026." in sources
