@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 REPLICA = "replica"
 SAFE_METHODS = ("GET", "HEAD")
 _may_use: contextvars.ContextVar[bool] = contextvars.ContextVar("may_use_replica", default=False)
+# Whether this request has read from the replica: set by the router, read when a database error comes.
+_used: contextvars.ContextVar[dict | None] = contextvars.ContextVar("used_replica", default=None)
 
 # How far behind the primary the replica is: 0 when it has replayed all it received.
 LAG_SQL = """SELECT CASE WHEN NOT pg_is_in_recovery() OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
@@ -83,7 +85,12 @@ def in_use() -> bool:
 
 class PrimaryReplicaRouter:
     def db_for_read(self, model, **hints):
-        return REPLICA if in_use() else "default"
+        if in_use():
+            used = _used.get()
+            if used is not None:
+                used["replica"] = True
+            return REPLICA
+        return "default"
 
     def db_for_write(self, model, **hints):
         return "default"
@@ -105,7 +112,7 @@ class ReplicaMiddleware:
     def __call__(self, request):
         if not configured() or request.method not in SAFE_METHODS or request.path.startswith("/admin/"):
             return self.get_response(request)
-        token = _may_use.set(True)
+        token, used = _may_use.set(True), _used.set({"replica": False})
         try:
             response = self.get_response(request)
             if getattr(request, "replica_failed", False):
@@ -115,11 +122,18 @@ class ReplicaMiddleware:
             return response
         finally:
             _may_use.reset(token)
+            _used.reset(used)
 
 
 def note_failure(request) -> bool:
-    """Called on a database error: True if the replica was in use and the request should be run again."""
-    if not (_may_use.get() and configured() and health.healthy):
+    """Called on a database error: True if this request read from the replica and the replica has failed,
+    so the request should be run again on the primary.
+
+    Whether it used the replica is asked of this request, not of the replica's health now: another
+    thread may have marked the replica down a moment after this request began reading from it.
+    """
+    used = _used.get()
+    if not (_may_use.get() and configured() and used and used["replica"]):
         return False
     health.check()  # was it the replica, or the primary?
     request.replica_failed = not health.healthy

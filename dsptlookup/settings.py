@@ -159,11 +159,11 @@ DATABASE_ROUTERS = ["dsptlookup.replica.PrimaryReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# A cache in the database, so every app process sees the same sign-in
-# attempt counts (`make migrate` creates its table).
+# A cache in the database that every app process shares (badges, England's figures and feed, the data
+# version); its writes never fail a request (dsptlookup/cache.py). `make migrate` creates its table.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "BACKEND": "dsptlookup.cache.SharedCache",
         "LOCATION": "dsptlookup_cache",
     }
 }

@@ -58,13 +58,18 @@ def fresh_data_dates():
     """The data dates (and badges, by data version) are kept in memory; each test starts from its own
     database."""
     from providers.imports import freshness
+    from providers.results import badges
     from providers.service_pages.views import _remembered_badge
 
-    freshness.forget()
-    _remembered_badge.cache_clear()
+    def forget_all():
+        freshness.forget()
+        _remembered_badge.cache_clear()
+        badges.render_svg.cache_clear()
+        badges._remembered_png.cache_clear()
+
+    forget_all()
     yield
-    freshness.forget()
-    _remembered_badge.cache_clear()
+    forget_all()
 
 
 @pytest.fixture(autouse=True)

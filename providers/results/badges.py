@@ -16,6 +16,7 @@ tests/service_pages/test_browser_badge.py proves in Chromium that nothing overla
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -137,21 +138,27 @@ def alt_text(location) -> str:
     return f"{location.display_name}: live Data Security and Protection Toolkit (DSPT) result, from DSPT Lookup"
 
 
+@functools.lru_cache(maxsize=10_000)  # a badge is immutable; the same picture for it, each time (about 1.5 KB)
 def render_svg(badge: Badge) -> str:
     return render_to_string("results/badge.svg", {"badge": badge, "width": WIDTH, "height": HEIGHT})
 
 
 def render_png(badge: Badge, *, scale: int = 1, cached: bool = True) -> bytes:
-    """The badge as PNG (for email programs, which do not show SVG), cached by version and scale.
+    """The badge as PNG (for email programs, which do not show SVG), cached by version and scale:
+    the last few thousand in this process, then in the shared cache.
 
-    cached=False draws it without the cache (which lives in the database), for the outage badge.
+    cached=False draws it without the caches (the shared one lives in the database), for the outage badge.
     """
+    return _remembered_png(badge, scale) if cached else _draw_png(badge, scale)
+
+
+@functools.lru_cache(maxsize=2_000)  # about 10 KB each
+def _remembered_png(badge: Badge, scale: int) -> bytes:
     key = f"badge-png:{badge.version}:{scale}"
-    png = cache.get(key) if cached else None
+    png = cache.get(key)
     if png is None:
         png = _draw_png(badge, scale)
-        if cached:
-            cache.set(key, png, PNG_CACHE_SECONDS)
+        cache.set(key, png, PNG_CACHE_SECONDS)
     return png
 
 

@@ -119,3 +119,22 @@ def test_an_import_elsewhere_is_seen_here_within_seconds(time_machine):
 
 def test_the_health_addresses_are_named(client):
     assert reverse("healthz") == "/healthz" and reverse("readyz") == "/readyz" and reverse("metrics") == "/metrics"
+
+
+@pytest.mark.django_db
+def test_a_cache_that_cannot_be_written_fails_no_page(client, sample_loaded, caplog, monkeypatch):
+    """As when the primary has stopped and pages answer from the replica (benchmarks/topology.py stops a
+    real one): every cache write fails to connect. The cache is only a saving: pages still answer."""
+    from django.core.cache.backends.db import DatabaseCache
+    from django.db import OperationalError
+
+    def primary_stopped(*args, **kwargs):
+        raise OperationalError('connection failed: connection to server at "127.0.0.1", port 5432 failed: '
+                               "Connection refused")
+
+    monkeypatch.setattr(DatabaseCache, "_base_set", primary_stopped)
+    assert client.get("/services/1-545611283/badge.svg").status_code == 200  # a badge never drawn before
+    assert client.get("/services/1-545611283/badge.png").status_code == 200
+    assert client.get("/areas/england/feed.atom").status_code == 200
+    assert client.get("/areas/england/").status_code == 200
+    assert "Not kept in the shared cache: connection failed" in caplog.text

@@ -106,6 +106,19 @@ visit("replica stopped")
 relay.start()                      # and comes back
 time.sleep(1.2)                    # one REPLICA_CHECK_SECONDS later
 visit("replica back")
+
+# Another thread sees the replica stop just after this request began reading from it: the request's own
+# query then fails while the replica is already marked down. It must still run again on the primary.
+from dsptlookup import replica
+cut = {"armed": True}
+def seen_down_elsewhere(execute, sql, params, many, context):
+    if cut["armed"]:
+        cut["armed"] = False
+        replica.health.healthy, replica.health.checked_at = False, time.monotonic()
+        relay.stop()
+    return execute(sql, params, many, context)
+connections["replica"].execute_wrappers.append(seen_down_elsewhere)
+visit("replica marked down elsewhere mid-request")
 print("RESULT " + json.dumps(out))
 '''
 
@@ -136,3 +149,5 @@ def test_reads_go_to_the_replica_and_fall_back_to_the_primary_without_a_restart(
     assert visits["replica stopped"]["replica"] == 0, visits
     back = visits["replica back"]
     assert back["status"] == 200 and back["replica"] > 0 and back["default"] == 0, visits
+    elsewhere = visits["replica marked down elsewhere mid-request"]
+    assert elsewhere["status"] == 200 and elsewhere["default"] > 0, visits
