@@ -24,7 +24,10 @@ class SharedCache(DatabaseCache):
             return False
 
     def _base_delete_many(self, keys):
-        # Reading an expired value deletes it: a write, even in a request that only reads.
+        # Reading an expired value deletes it: a write, even in a request that only reads. Every read calls
+        # this, mostly with no keys: then it must not even open the primary's connection.
+        if not keys:
+            return False
         try:
             with transaction.atomic(using=router.db_for_write(self.cache_model_class)):
                 return super()._base_delete_many(keys)
