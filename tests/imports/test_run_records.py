@@ -66,7 +66,15 @@ def test_a_run_whose_connection_has_gone_is_marked_failed(db):
         alive_pid, alive_started = cursor.fetchone()
     alive = ImportRun.objects.create(kind="dspt", file_name="alive.csv", backend_pid=alive_pid,
                                      backend_started_at=alive_started)
-    time.sleep(0.2)  # let the server finish ending the closed connection
+    # The server ends a closed connection's session a moment later (longer on a busy machine): wait for it.
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:  # (a transaction sees one snapshot of the sessions until cleared)
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [pid])
+            if cursor.fetchone()[0] == 0:
+                break
+        time.sleep(0.05)
     assert mark_dead_runs() == 1
     dead.refresh_from_db(), alive.refresh_from_db()
     assert dead.state == ImportRun.State.FAILED and "stopped before it finished" in dead.message
