@@ -39,9 +39,9 @@ sample: migrate
 run: sample
 	@echo "Starting DSPT Lookup at http://$(HOST):$(PORT)/ with its background worker and a mail server keeping emails in .mail/ (press Ctrl+C to stop)"
 	@DEBUG=1 $(BIN)/python manage.py run_mail_server & mail=$$!; \
-	DEBUG=1 $(BIN)/python manage.py run_worker & worker=$$!; \
+	DEBUG=1 SITE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py run_worker & worker=$$!; \
 	trap 'kill $$worker $$mail 2>/dev/null; wait $$worker $$mail' EXIT INT TERM; \
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 SITE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
