@@ -93,19 +93,21 @@ def stop_everything(subscriber: Subscriber) -> None:
 
 def make_digests(today: dt.date) -> int:
     """Queue today's digest for each address whose followed services changed. Returns how many."""
-    made = 0
+    made, seen = 0, {}  # seen: each area, provider or service worked out once, however many follow it
     followers = Subscriber.objects.filter(follows__in=Follow.objects.confirmed().exclude(kind=Follow.Kind.REMINDER))
     for subscriber in followers.distinct().iterator():
-        made += _digest_for(subscriber, today)
+        made += _digest_for(subscriber, today, seen)
     return made
 
 
 @transaction.atomic
-def _digest_for(subscriber: Subscriber, today: dt.date) -> int:
+def _digest_for(subscriber: Subscriber, today: dt.date, seen: dict) -> int:
     follows = subscriber.follows.confirmed().exclude(kind=Follow.Kind.REMINDER).select_for_update()
     sections = []
     for follow in follows:
-        now = changes.looks_now(follow, today)
+        if (follow.kind, follow.key) not in seen:
+            seen[follow.kind, follow.key] = changes.looks_now(follow, today)
+        now = seen[follow.kind, follow.key]
         found = changes.changes_since(follow.told, now, whole_area=follow.kind != Follow.Kind.SERVICE)
         if found:
             sections.append((follow, found))

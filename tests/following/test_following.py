@@ -254,3 +254,17 @@ def test_a_digest_lists_fifty_changes_for_each_thing_followed_then_links(db):
     assert digest.subject == "DSPT Lookup: 10,000 changes on 1 July 2027"
     assert digest.text.count("New result.") == 50 and "And 9,950 more. See them all: http" in digest.text
     assert "/areas/leeds/" in digest.text
+
+
+def test_many_addresses_following_one_area_cost_one_look_at_it(smtp_server, sample_loaded):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    area = next(iter(Location.objects.registered().filter(pk=sunny_side().pk).area_names()))
+    for n in range(20):
+        subscriber = Subscriber.objects.create(email=f"adviser{n}@example.org")
+        Follow.objects.create(subscriber=subscriber, kind="area", key=area, name="Area", confirmed_at="2026-11-24T09:00Z")
+    with CaptureQueriesContext(connection) as queries:
+        assert services.make_digests(dt.date(2026, 11, 24)) == 20  # all new to them: one digest each
+    looks = [q["sql"] for q in queries.captured_queries if 'FROM "providers_location"' in q["sql"]]
+    assert len(looks) == 2, looks  # the area's name, then its services: once, not once per address
