@@ -280,13 +280,14 @@ def apply(job: ImportJob) -> None:
     run.added = _insert_locations(cursor, fields, run.preview)
     run.changed = _update_locations(cursor, fields, run.preview)
     run.removed = _mark_removed(cursor, job)
-    _copy_provider_names(cursor)
+    renamed = _copy_provider_names(cursor)
     run.unchanged = parsed.kept - run.added - run.changed
     settle_after_writing(cursor, LOCATIONS, columns=("ods_code", "provider_id", "dspt_organisation_id", "deregistered_on"))
     with job.step("matching"):
         rematch_locations()
-    with job.step("search words"):
-        rebuild_search_words()
+    if run.added or run.changed or run.removed or renamed:  # else every service has the words it had
+        with job.step("search words"):
+            rebuild_search_words()
 
 
 def _upsert_providers(cursor) -> None:
@@ -369,11 +370,14 @@ def _update_locations(cursor, fields: list[str], preview: dict) -> int:
     return changed
 
 
-def _copy_provider_names(cursor) -> None:
-    """Each service keeps a copy of its provider's name, so one search index finds it by either."""
+def _copy_provider_names(cursor) -> int:
+    """Each service keeps a copy of its provider's name, so one search index finds it by either.
+
+    Returns how many services took a new name."""
     cursor.execute(f"""
         UPDATE {LOCATIONS} l SET provider_name = p.name
         FROM {PROVIDERS} p WHERE p.id = l.provider_id AND l.provider_name IS DISTINCT FROM p.name""")
+    return cursor.rowcount
 
 
 def _mark_removed(cursor, job: ImportJob) -> int:

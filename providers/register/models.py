@@ -50,6 +50,7 @@ class Provider(models.Model):
     local_authority = models.CharField(max_length=100, blank=True)
     region = models.CharField(max_length=100, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Kept by a trigger when the name changes (migration 0026); declared generated so Django never writes it.
     name_key = models.GeneratedField(
         expression=NameKey(models.F("name")), output_field=models.TextField(), db_persist=True
     )
@@ -83,6 +84,7 @@ class DsptOrganisation(models.Model):
         null=True, blank=True, help_text="Date of the newest data we hold for this organisation."
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # Kept by a trigger when the name changes (migration 0026); declared generated so Django never writes it.
     name_key = models.GeneratedField(
         expression=NameKey(models.F("name")), output_field=models.TextField(), db_persist=True
     )
@@ -224,7 +226,9 @@ class Location(models.Model):
 
     # The provider's name, copied here by each CQC import so one index finds a service by it.
     provider_name = models.CharField(max_length=255, blank=True, editable=False)
-    # Search keys, kept by PostgreSQL itself (see providers/search/keys.py).
+    # Search keys, kept by PostgreSQL itself (see providers/search/keys.py). Declared as GeneratedFields so Django
+    # never writes them and reads them back after a save; in the database a trigger fills them when their words
+    # change (migration 0026, docs/adr/0023-search-keys-by-trigger.md), so matching a service does not remake them.
     # Name and brand (weight A), town and area (B), street (C): see providers/search/keys.py.
     search_words = models.GeneratedField(
         expression=SearchWeighted(models.F("name"), models.F("brand_name"), models.F("town"),

@@ -1,4 +1,4 @@
-"""Search keys: SQL functions (made in migrations 0003 and 0008) wrapped for Django.
+"""Search keys: SQL functions (made in migrations 0003 and 0008, last rewritten in 0026) wrapped for Django.
 
 Kept apart from the models and the QuerySets so that both can use them
 without importing each other, and so migrations can name them.
@@ -12,6 +12,9 @@ without importing each other, and so migrations can name them.
 - dspt_name_key(name): an organisation's name for matching a CQC provider to
   a DSPT organisation: the search text without a bracketed code ("(A560)"),
   company words (Ltd, Limited, Plc, CIC) or a trailing "HQ".
+
+The stored keys (Location.search_*, Provider and DsptOrganisation.name_key)
+are filled by triggers when the words they are made of change (ADR 0023).
 """
 
 import re

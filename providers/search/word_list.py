@@ -2,8 +2,9 @@
 
 Every word of every registered care service's name, brand, town, local
 authority, street and provider name, with how many services use it. Rebuilt
-in one statement after each CQC import, inside the import's transaction, so
-it always agrees with the services people can find. A service changed by
+in one statement after each CQC import that adds, changes, renames or removes
+a service, inside the import's transaction, so it always agrees with the
+services people can find (an import that changes none leaves it as it is). A service changed by
 hand in the admin adds its words at once (add_words_of).
 """
 
@@ -42,7 +43,7 @@ def add_words_of(*, location_id: int) -> None:
     Search relies on the list holding every word a service has: it searches
     the last typed word as a prefix only when a longer listed word starts
     with it. Counts and words no longer used are put right by the next
-    import's rebuild; a whole rebuild here would hold the admin's save for
+    import that changes a service; a whole rebuild here would hold the admin's save for
     seconds at ten times England's services.
     """
     with connection.cursor() as cursor:

@@ -104,6 +104,26 @@ def test_a_newer_file_updates_adds_and_deregisters(write_file):
     assert Location.objects.get(cqc_location_id="1-545611300").deregistered_on is None
 
 
+def test_the_word_list_is_made_again_only_when_an_import_changes_a_service(write_file):
+    from providers.search.models import SearchWord
+
+    import_cqc_file(path=SAMPLE_CQC_CSV)
+    assert SearchWord.objects.filter(word="sunnyside").exists()
+    SearchWord.objects.filter(word="sunnyside").update(services=99)  # as an edit by hand may leave it
+
+    run = import_cqc_file(path=SAMPLE_CQC_CSV)  # the same file again: no service changes
+    assert "search words" not in run.timings
+    assert SearchWord.objects.get(word="sunnyside").services == 99
+
+    def rename(headings, rows):
+        rows[0][headings.index("Location Name")] = "Marigold Court"
+
+    run = import_cqc_file(path=edited_sample(write_file, rename))
+    assert run.changed == 1 and "search words" in run.timings
+    assert SearchWord.objects.filter(word="marigold", services=1).exists()
+    assert SearchWord.objects.get(word="sunnyside").services == 1  # counted again from the services
+
+
 def test_dry_run_reports_but_writes_nothing():
     run = import_cqc_file(path=SAMPLE_ODS, dry_run=True)
     assert run.state == ImportRun.State.PREVIEW
