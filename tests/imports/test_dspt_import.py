@@ -98,6 +98,27 @@ def test_reimport_is_idempotent():
 
 
 @pytest.mark.django_db
+def test_an_organisation_the_file_leaves_as_it_is_is_not_written_again(write_file):
+    from django.db import connection
+
+    def row_versions():  # an UPDATE writes a new version of the row, at a new place (ctid)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT ods_code, ctid::text FROM providers_dsptorganisation ORDER BY ods_code")
+            return dict(cursor.fetchall())
+
+    import_dspt_file(path=SAMPLE_DSPT)
+    before = row_versions()
+    import_dspt_file(path=SAMPLE_DSPT)
+    assert row_versions() == before
+    renamed = write_file(SAMPLE_DSPT.name, SAMPLE_DSPT.read_text(encoding="utf-8").replace(
+        "SUNNY SIDE CARE HOME", "SUNNY SIDE CARE HOME LTD", 1))
+    run = import_dspt_file(path=renamed)
+    after = row_versions()
+    assert run.changed == 1
+    assert [code for code in before if after[code] != before[code]] == ["VLLWV"]
+
+
+@pytest.mark.django_db
 def test_history_is_kept_and_the_newest_file_wins(write_file):
     older = write_file("DSPT search results 01_07_2025 09_00_00.csv",
                        HEADER_2023 + "VLLWV,SUNNY SIDE CARE HOME,24/25 Standards Met,20/06/2025,Care Home,\n")
