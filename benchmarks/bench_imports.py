@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -53,13 +55,18 @@ def child(task: str, path: Path) -> dict:
             cursor.execute("UPDATE providers_dsptorganisation SET current_assessment_id = NULL")
             cursor.execute("DELETE FROM providers_dsptassessment")
             cursor.execute("DELETE FROM providers_dsptorganisation")
+        if task == "dspt-next-day":  # the day before, this file's rows came in yesterday's file
+            from providers.imports.formats import date_in_file_name
+
+            cursor.execute("UPDATE providers_dsptorganisation SET data_as_of = %s",
+                           [date_in_file_name(path.name) - dt.timedelta(days=1)])
         # Real imports are a day apart, with autovacuum in between: start each from a vacuumed database.
         cursor.execute("VACUUM (ANALYZE) providers_location, providers_provider, providers_dsptorganisation, "
                        "providers_dsptassessment")
         cursor.execute("RESET statement_timeout")
     started = time.perf_counter()
     rows, steps = 0, {}
-    if task in {"cqc", "cqc-again", "dspt", "dspt-again", "setup-dspt"}:
+    if task in {"cqc", "cqc-again", "dspt", "dspt-again", "dspt-next-day", "setup-dspt"}:
         run = (import_cqc_file if task.startswith("cqc") else import_dspt_file)(path=path)
         assert run.state == "succeeded", (run.message, run.errors[:3])
         rows, steps = run.rows_read, run.timings
@@ -121,30 +128,34 @@ def main() -> None:
     full_csv = OUT / "active_locations.csv"
     full_ods = OUT / "16_November_2026_HSCA_Active_Locations.ods"
     dspt = OUT / "DSPT search results 20_11_2026 09_15_02.csv"
+    dspt_next_day = OUT / "DSPT search results 21_11_2026 09_15_02.csv"  # the same rows, the next day
     print(f"Generating files: {args.locations} CQC locations, {args.dspt} DSPT organisations ...", flush=True)
     generate.write_active_locations_csv(small, args.locations // 3)
     generate.write_active_locations_csv(full_csv, args.locations)
     generate.write_active_locations_ods(full_ods, args.locations)
     generate.write_dspt_csv(dspt, args.dspt, args.locations)
+    shutil.copyfile(dspt, dspt_next_day)
     sizes = {p.name: p.stat().st_size / 1e6 for p in (full_csv, full_ods, dspt)}
 
     measure("setup-dspt", dspt)  # the DSPT records the CQC imports match their services to; not a figure
     # Each "again" follows the import of the same file, as in real life; repeats of a measurement run back to back.
     results = [measure(task, path, args.repeat) for task, path in [
         ("raw-copy", full_csv), ("cqc", small), ("cqc", full_csv), ("cqc-again", full_csv), ("cqc", full_ods),
-        ("raw-copy", dspt), ("dspt", dspt), ("dspt-again", dspt),
+        ("raw-copy", dspt), ("dspt", dspt), ("dspt-again", dspt), ("dspt-next-day", dspt_next_day),
     ]]
     print()
     print(f"{'measurement':<30} {'file':<40} {'MB':>5} {'rows':>6} {'seconds':>7} {'× COPY':>7} {'peak MB':>7}  steps (s)")
     labels = {"raw-copy": "raw COPY, unindexed table", "cqc": "import_cqc (new data)",
               "cqc-again": "import_cqc (same file again)", "dspt": "import_dspt (new data)",
-              "dspt-again": "import_dspt (same file again)"}
+              "dspt-again": "import_dspt (same file again)", "dspt-next-day": "import_dspt (next day's file)"}
     copy_seconds = {}
+    same_rows = {dspt_next_day.name: dspt.name}  # a copy under another name: the same COPY
     for r in results:
         size = sizes.get(r["file"], Path(OUT / r["file"]).stat().st_size / 1e6)
         if r["task"] == "raw-copy":
             copy_seconds[r["file"]] = r["seconds"]
-        times = (r["seconds"] / copy_seconds[r["file"]]) if r["file"] in copy_seconds and r["task"] != "raw-copy" else None
+        copy = copy_seconds.get(same_rows.get(r["file"], r["file"]))
+        times = r["seconds"] / copy if copy and r["task"] != "raw-copy" else None
         steps = ", ".join(f"{name} {value:.2f}" for name, value in r["steps"].items() if name != "total")
         print(f"{labels[r['task']]:<30} {r['file'][:40]:<40} {size:>5.1f} {r['rows']:>6} {r['seconds']:>7.2f} "
               f"{f'{times:.1f}×' if times else '':>7} {r['peak_mb']:>7}  {steps}")

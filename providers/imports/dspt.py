@@ -11,6 +11,7 @@ the newest file.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from django.utils import timezone
@@ -84,8 +85,13 @@ def parse_status(text: str, *, today=None) -> tuple[str, int | None]:
     (19-20)') is kept as OTHER, with its year when it gives one. Raises
     ValueError only for a known status with an impossible year.
     """
-    today = today or timezone.localdate()
-    cleaned = " ".join((text or "").split())
+    return _parse_status(text or "", today or timezone.localdate())
+
+
+# A file of 60,000 rows has a dozen different statuses: each is worked out once (per day).
+@functools.lru_cache(maxsize=256)
+def _parse_status(text: str, today) -> tuple[str, int | None]:
+    cleaned = " ".join(text.split())
     if cleaned.rstrip(".").casefold() == "not published":
         return dspt_status.NOT_PUBLISHED, None
     match = _YEAR_AND_STATUS.match(cleaned)
@@ -101,7 +107,8 @@ def parse_status(text: str, *, today=None) -> tuple[str, int | None]:
 
 def _code(row: Row, values: dict) -> str:
     """The organisation's code: the Code column, or (2022 export) a code in brackets after the name."""
-    in_name = _CODE_IN_NAME.search(values["name"])
+    # Names are tidied, so a code in brackets is the very end: most names are passed over without a search.
+    in_name = _CODE_IN_NAME.search(values["name"]) if values["name"].rstrip().endswith(")") else None
     if row.columns.has("Code"):
         try:
             code = formats.parse_dspt_code(row.get("Code"))
@@ -175,9 +182,12 @@ def apply(job: ImportJob) -> None:
             (id, organisation_id, status, year_start, published_on, status_text, first_seen_at, first_import_id)
         SELECT assessment_id, organisation_id, status, year_start, published_on, status_text, dspt_now(), %s
         FROM dspt_numbered WHERE new_assessment""", [run.pk])
-    run.changed = _update_organisations(cursor, as_of=as_of)
-    settle_after_writing(cursor, ORGANISATIONS, columns=("ods_code", "name_key", "current_assessment_id"))
-    settle_after_writing(cursor, ASSESSMENTS, columns=("organisation_id", "status", "year_start"))
+    updated, run.changed = _update_organisations(cursor, as_of=as_of)
+    # A table nothing was written to keeps its statistics and index as they were: nothing to settle.
+    if run.added or updated:
+        settle_after_writing(cursor, ORGANISATIONS, columns=("ods_code", "name_key", "current_assessment_id"))
+    if new_statuses:
+        settle_after_writing(cursor, ASSESSMENTS, columns=("organisation_id", "status", "year_start"))
     run.preview["new statuses"] = examples(cursor, """
         SELECT name || ' (' || ods_code || '): ' || status_text FROM dspt_numbered WHERE new_assessment ORDER BY name""")
     cursor.execute(f"SELECT count(*) FROM {ORGANISATIONS} o "
@@ -220,12 +230,12 @@ def _number_rows(cursor) -> None:
     cursor.execute("ANALYZE dspt_numbered (organisation_id, ods_code)")
 
 
-def _update_organisations(cursor, *, as_of) -> int:
+def _update_organisations(cursor, *, as_of) -> tuple[int, int]:
     """Organisations we held: names, sectors and the current record follow the newest file.
 
     Every one in the file notes the file's date, so an older file imported
-    later changes none of them. Returns how many changed their details or
-    their current record.
+    later changes none of them. Returns how many rows were written, and how
+    many of those changed their details or their current record.
     """
     cursor.execute(f"""
         WITH written AS (
@@ -243,5 +253,5 @@ def _update_organisations(cursor, *, as_of) -> int:
             -- A row the file leaves as it is, date and all, is not written again.
             WHERE o.id = s.organisation_id AND (s.details_changed OR s.record_changed OR s.date_changed)
             RETURNING s.details_changed OR (s.record_changed AND s.had_record) AS changed)
-        SELECT count(*) FILTER (WHERE changed) FROM written""", {"as_of": as_of})
-    return cursor.fetchone()[0]
+        SELECT count(*), count(*) FILTER (WHERE changed) FROM written""", {"as_of": as_of})
+    return cursor.fetchone()

@@ -184,6 +184,7 @@ def parse_ods_code(text: str) -> str:
 
 _DSPT_CODE = re.compile(r"^[A-Z0-9]{2,10}(-[A-Z0-9]{1,20}){0,3}$")
 _LOOKS_LIKE_A_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+_SPREADSHEET_NUMBER = re.compile(r"\d+\.0+")
 DSPT_CODE_MAX_LENGTH = 32
 
 
@@ -197,7 +198,7 @@ def parse_dspt_code(text: str) -> str:
     code = (text or "").strip().upper()
     if not code:
         raise ValueError("is blank")
-    if re.fullmatch(r"\d+\.0+", code):
+    if _SPREADSHEET_NUMBER.fullmatch(code):
         code = code.split(".")[0]
     if _LOOKS_LIKE_A_DATE.match(code):
         raise ValueError(f"'{clip(code)}' is a date, not a code (a spreadsheet may have changed the code into a date)")

@@ -83,7 +83,8 @@ class Field:
     headings: the column(s) it is read from, the first the file has; none for
     a value the importer works out itself. validate: text -> value, raising
     ValueError with a reason that follows the heading ("is blank",
-    "'L8 1AAA' is not a UK postcode").
+    "'L8 1AAA' is not a UK postcode"). It must depend on nothing but its
+    text and return an unchangeable value: read_fields remembers each result.
     """
 
     name: str
@@ -412,17 +413,41 @@ def read_fields(fields, row: Row) -> dict:
     """Read and check every field that comes from a column. Raises RowProblem naming the column.
 
     Where each field's column is in this file is worked out once per file
-    (cached on its Columns), so a row costs one list lookup per field.
+    (cached on its Columns), so a row costs one list lookup per field. Most
+    columns repeat a few values (a date, a sector, a council, Y or N), so each
+    distinct text is checked once per file and what it gave remembered
+    (validators depend on nothing but their text): at most REMEMBERED_TEXTS
+    per column, so a column of names or IDs costs one failed lookup a row and
+    memory stays flat however long the file.
     """
     cells, count = row.cells, len(row.cells)
     values = {}
-    for spec, position in row.columns.positions_of(fields):
+    for spec, position, seen in row.columns.positions_of(fields):
         text = cells[position].strip() if position is not None and position < count else ""
-        try:
-            values[spec.name] = spec.validate(text)
-        except ValueError as exc:
-            raise RowProblem(f"{spec.heading} {exc}") from None
+        value = seen.get(text, _NOT_SEEN)
+        if value is _NOT_SEEN:
+            value = _check(spec, text)
+            if len(seen) < REMEMBERED_TEXTS:
+                seen[text] = value
+        if value.__class__ is _Invalid:
+            raise RowProblem(f"{spec.heading} {value}")
+        values[spec.name] = value
     return values
+
+
+REMEMBERED_TEXTS = 1000
+_NOT_SEEN = object()
+
+
+class _Invalid(str):
+    """Why a text is not a valid value of its field (the ValueError's message), remembered like a value."""
+
+
+def _check(spec: Field, text: str):
+    try:
+        return spec.validate(text)
+    except ValueError as exc:
+        return _Invalid(exc)
 
 
 def too_many_set_aside(parsed: ParsedFile, max_bad_share: float) -> str:

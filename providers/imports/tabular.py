@@ -174,11 +174,12 @@ class Columns:
         return self.position(heading) is not None
 
     def positions_of(self, fields) -> list:
-        """[(field, position)] for the fields read from a column: the first of its headings this table has."""
+        """[(field, position, seen)] for the fields read from a column: the first of its headings this table
+        has, and an empty dict per field for the reader to remember what it made of each text in this table."""
         key = id(fields)
         if key not in self._field_positions:
             self._field_positions[key] = [
-                (spec, next((p for p in map(self.position, spec.headings) if p is not None), None))
+                (spec, next((p for p in map(self.position, spec.headings) if p is not None), None), {})
                 for spec in fields if spec.validate is not None
             ]
         return self._field_positions[key]

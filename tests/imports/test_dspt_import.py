@@ -42,6 +42,13 @@ def test_parse_rejects_a_known_status_with_an_impossible_year(text):
         parse_status(text)
 
 
+def test_a_status_read_on_one_day_is_read_afresh_on_another():
+    # Statuses are remembered (a file has a dozen, 60,000 times over); what a year means depends on the day.
+    assert parse_status("28/29 Standards Met", today=dt.date(2027, 7, 1)) == ("met", 2028)
+    with pytest.raises(ValueError):
+        parse_status("28/29 Standards Met", today=dt.date(2026, 7, 1))
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [
@@ -116,6 +123,25 @@ def test_an_organisation_the_file_leaves_as_it_is_is_not_written_again(write_fil
     after = row_versions()
     assert run.changed == 1
     assert [code for code in before if after[code] != before[code]] == ["VLLWV"]
+
+
+@pytest.mark.django_db
+def test_noting_the_next_days_date_on_every_organisation_touches_no_index(write_file):
+    # Each day's file notes its date on all 60,000 organisations. Stored with room beside each row
+    # (migration 0027) the new versions fit on their pages: heap-only updates, no index entries.
+    from django.db import connection
+
+    rows = "".join(f"V{number:05d},CARE HOME NUMBER {number} LIMITED,25/26 Standards Met,12/06/2026,Care Home,"
+                   f"NHS CHESHIRE AND MERSEYSIDE INTEGRATED CARE BOARD\n" for number in range(600))
+    first = import_dspt_file(path=write_file("DSPT search results 01_12_2026 09_00_00.csv", HEADER_2023 + rows))
+    next_day = import_dspt_file(path=write_file("DSPT search results 02_12_2026 09_00_00.csv", HEADER_2023 + rows))
+    assert (first.added, next_day.added, next_day.changed) == (600, 0, 0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_get_xact_tuples_updated(oid), pg_stat_get_xact_tuples_hot_updated(oid) "
+                       "FROM pg_class WHERE relname = 'providers_dsptorganisation'")
+        updated, heap_only = cursor.fetchone()
+    assert DsptOrganisation.objects.filter(data_as_of=dt.date(2026, 12, 2)).count() == 600
+    assert (updated, heap_only) == (600, 600)
 
 
 @pytest.mark.django_db
