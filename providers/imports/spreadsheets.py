@@ -250,6 +250,13 @@ _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0 "
 _OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0 "
 _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0 "
 ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
+# The names we look for, as expat gives them ('namespace-uri localname'), joined once here rather than
+# at each of the millions of elements a national file has.
+_SHEET, _ROW, _CELL, _COVERED_CELL, _SHEET_NAME, _ROWS_REPEATED, _COLUMNS_REPEATED = (_TABLE + local for local in (
+    "table", "table-row", "table-cell", "covered-table-cell", "name", "number-rows-repeated", "number-columns-repeated"))
+_PARAGRAPH, _SPACES, _SPACE_COUNT, _TAB, _LINE_BREAK = (_TEXT + local for local in ("p", "s", "c", "tab", "line-break"))
+_ANNOTATION, _VALUE_TYPE, _VALUE, _DATE_VALUE, _BOOLEAN_VALUE = (_OFFICE + local for local in (
+    "annotation", "value-type", "value", "date-value", "boolean-value"))
 
 
 def iter_ods(path: Path, sheet: str | None, limits: Limits) -> Iterator[tuple[int, list[str]]]:
@@ -281,48 +288,48 @@ class _OdsReader(_XmlReader):
         self.in_annotation = 0
 
     def start(self, name, attrs):
-        if name == _TABLE + "table":
-            table_name = attrs.get(_TABLE + "name", "")
+        if name == _SHEET:
+            table_name = attrs.get(_SHEET_NAME, "")
             self.sheets_seen.append(table_name)
             wanted = table_name == self.sheet if self.sheet is not None else table_name.strip().lower() not in SKIPPED_SHEETS
             self.in_wanted, self.row_number = wanted and not self.finished, 0
         elif not self.in_wanted:
             return
-        elif name == _TABLE + "table-row":
-            self.row_repeat = _number(attrs, _TABLE + "number-rows-repeated")
+        elif name == _ROW:
+            self.row_repeat = _number(attrs, _ROWS_REPEATED)
             self.row = _RowBuilder(self.limits)
-        elif name in (_TABLE + "table-cell", _TABLE + "covered-table-cell"):
+        elif name == _CELL or name == _COVERED_CELL:
             self.cell_attrs, self.paragraphs_seen = attrs, 0
-        elif name == _OFFICE + "annotation":
+        elif name == _ANNOTATION:
             self.in_annotation += 1
         elif self.cell_attrs is not None and not self.in_annotation:
             self._start_in_cell(name, attrs)
 
     def _start_in_cell(self, name, attrs):
-        if name == _TEXT + "p":
+        if name == _PARAGRAPH:
             if self.paragraphs_seen:
                 self.text_counter.add("\n", self._next_row)
             self.in_paragraph += 1
             self.paragraphs_seen += 1
-        elif name == _TEXT + "s":  # a run of spaces
-            self.text(" " * min(_number(attrs, _TEXT + "c"), self.limits.cell_chars + 1))
-        elif name == _TEXT + "tab":
+        elif name == _SPACES:  # a run of spaces
+            self.text(" " * min(_number(attrs, _SPACE_COUNT), self.limits.cell_chars + 1))
+        elif name == _TAB:
             self.text("\t")
-        elif name == _TEXT + "line-break":
+        elif name == _LINE_BREAK:
             self.text("\n")
 
     def end(self, name):
         if not self.in_wanted:
             return
-        if name == _TEXT + "p" and self.in_paragraph and not self.in_annotation:
+        if name == _PARAGRAPH and self.in_paragraph and not self.in_annotation:
             self.in_paragraph -= 1
-        elif name == _OFFICE + "annotation":
+        elif name == _ANNOTATION:
             self.in_annotation -= 1
-        elif name in (_TABLE + "table-cell", _TABLE + "covered-table-cell"):
+        elif name == _CELL or name == _COVERED_CELL:
             self._end_cell()
-        elif name == _TABLE + "table-row":
+        elif name == _ROW:
             self._end_row()
-        elif name == _TABLE + "table":
+        elif name == _SHEET:
             self.in_wanted, self.finished = False, True
 
     @property
@@ -335,8 +342,11 @@ class _OdsReader(_XmlReader):
 
     def _end_cell(self):
         attrs, self.cell_attrs = self.cell_attrs or {}, None
+        if not attrs and not self.text_counter.parts:  # an empty cell, as most are: one blank
+            self.row.blanks += 1
+            return
         value = _ods_value(attrs, self.text_counter.take().strip())
-        self.row.add(value, repeat=_number(attrs, _TABLE + "number-columns-repeated"), row_number=self._next_row)
+        self.row.add(value, repeat=_number(attrs, _COLUMNS_REPEATED), row_number=self._next_row)
 
     def _end_row(self):
         cells = self.row.cells
@@ -354,19 +364,19 @@ class _OdsReader(_XmlReader):
 
 def _ods_value(attrs: dict, text: str) -> str:
     """A cell as plain text: numbers at full precision, dates as ISO dates."""
-    value_type = attrs.get(_OFFICE + "value-type")
+    value_type = attrs.get(_VALUE_TYPE)
     if value_type in {"float", "percentage", "currency"}:
-        raw = attrs.get(_OFFICE + "value", "")
+        raw = attrs.get(_VALUE, "")
         try:
             number = float(raw)
         except ValueError:
             return clip(raw, 100)
         return str(int(number)) if number.is_integer() and "e" not in raw.lower() else raw[:100]
     if value_type == "date":
-        raw = attrs.get(_OFFICE + "date-value", "")[:100]
+        raw = attrs.get(_DATE_VALUE, "")[:100]
         return raw[:10] if raw.endswith("T00:00:00") or len(raw) == 10 else raw
     if value_type == "boolean":
-        return attrs.get(_OFFICE + "boolean-value", "")[:10]
+        return attrs.get(_BOOLEAN_VALUE, "")[:10]
     return text
 
 
@@ -375,6 +385,8 @@ def _ods_value(attrs: dict, text: str) -> str:
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main "
 _RELS = "http://schemas.openxmlformats.org/package/2006/relationships "
 _DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships "
+# The names met at every cell, joined once (see the .ods names above).
+_X_ROW, _X_CELL, _X_VALUE, _X_TEXT, _X_PHONETIC, _X_STRING = (_MAIN + local for local in ("row", "c", "v", "t", "rPh", "si"))
 
 
 def iter_xlsx(path: Path, sheet: str | None, limits: Limits) -> Iterator[tuple[int, list[str]]]:
@@ -475,17 +487,17 @@ class _SharedStrings(_XmlReader):
         self.in_text = self.in_phonetic = False
 
     def start(self, name, attrs):
-        if name == _MAIN + "t" and not self.in_phonetic:
+        if name == _X_TEXT and not self.in_phonetic:
             self.in_text = True
-        elif name == _MAIN + "rPh":
+        elif name == _X_PHONETIC:
             self.in_phonetic = True
 
     def end(self, name):
-        if name == _MAIN + "t":
+        if name == _X_TEXT:
             self.in_text = False
-        elif name == _MAIN + "rPh":
+        elif name == _X_PHONETIC:
             self.in_phonetic = False
-        elif name == _MAIN + "si":
+        elif name == _X_STRING:
             if len(self.strings) >= self.limits.shared_strings:
                 raise FileProblem(f"The .xlsx file holds more than {self.limits.shared_strings:,} different texts. "
                                   "We do not read files that large.")
@@ -511,24 +523,24 @@ class _SheetReader(_XmlReader):
         self.in_value = False
 
     def start(self, name, attrs):
-        if name == _MAIN + "row":
+        if name == _X_ROW:
             self.row_number = _number(attrs, "r", self.row_number + 1)
             _check_row_number(self.row_number, self.limits)
             self.row, self.column = _RowBuilder(self.limits), 0
-        elif name == _MAIN + "c":
+        elif name == _X_CELL:
             self.column = _column_of(attrs.get("r"), self.column + 1)
             self.cell = attrs
-        elif name in (_MAIN + "v", _MAIN + "t") and self.cell is not None:
+        elif name in (_X_VALUE, _X_TEXT) and self.cell is not None:
             self.in_value = True
-        elif name == _MAIN + "rPh":
+        elif name == _X_PHONETIC:
             self.in_value = False
 
     def end(self, name):
-        if name in (_MAIN + "v", _MAIN + "t"):
+        if name in (_X_VALUE, _X_TEXT):
             self.in_value = False
-        elif name == _MAIN + "c":
+        elif name == _X_CELL:
             self._end_cell()
-        elif name == _MAIN + "row":
+        elif name == _X_ROW:
             if self.row.cells:
                 self.emit(self.row_number, self.row.cells)
 
