@@ -50,6 +50,16 @@ def page_without_scripts(browser, *, width: int):
     return context, context.new_page()
 
 
+def look_at(page, *, width: int, screenshot: Path) -> list[str]:
+    """Save a full-page screenshot for a person to look at; return what is wrong: axe's findings, and the page
+    being wider than the screen."""
+    page.screenshot(path=screenshot, full_page=True)
+    found = axe_violations(page)
+    if page.evaluate("document.documentElement.scrollWidth") > width:
+        found.append("wider than the screen")
+    return found
+
+
 def count_pdf_pages(pdf: bytes) -> int:
     """How many pages Chromium printed (each page object in the PDF)."""
     return len(re.findall(rb"/Type\s*/Page[^s]", pdf))

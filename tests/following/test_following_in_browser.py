@@ -13,7 +13,7 @@ import pytest
 from providers.following import sending, services
 from providers.following.models import Subscriber
 from providers.imports.sources import import_dspt_file
-from tests.browser_support import ARTEFACTS, axe_violations, page_without_scripts, skip_without_chromium
+from tests.browser_support import ARTEFACTS, look_at, page_without_scripts, skip_without_chromium
 from tests.following.conftest import body
 from tests.following.test_following import newer_dspt_file
 
@@ -36,10 +36,7 @@ def test_follow_confirm_digest_and_stop_with_javascript_off(site, browser, smtp_
         context, page = page_without_scripts(browser, width=width)
 
         def check(step: str):
-            page.screenshot(path=FOLDER / f"{step}-{width}px.png", full_page=True)
-            found = axe_violations(page)
-            if page.evaluate("document.documentElement.scrollWidth") > width:
-                found.append("wider than the screen")
+            found = look_at(page, width=width, screenshot=FOLDER / f"{step}-{width}px.png")
             if found:
                 failures[f"{step} at {width}px"] = found
 

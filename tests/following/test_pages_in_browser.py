@@ -3,7 +3,7 @@ than the screen. Screenshots under test-artefacts/following/ for a person to loo
 
 import pytest
 
-from tests.browser_support import ARTEFACTS, axe_violations, page_without_scripts, skip_without_chromium
+from tests.browser_support import ARTEFACTS, look_at, page_without_scripts, skip_without_chromium
 
 skip_without_chromium()
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,10 +20,7 @@ def test_the_pages_about_emails_pass_axe_and_fit_the_screen(site, browser):
         context, page = page_without_scripts(browser, width=width)
         for name, path in PAGES.items():
             page.goto(site + path)
-            page.screenshot(path=folder / f"{name}-{width}px.png", full_page=True)
-            found = axe_violations(page)
-            if page.evaluate("document.documentElement.scrollWidth") > width:
-                found.append("wider than the screen")
+            found = look_at(page, width=width, screenshot=folder / f"{name}-{width}px.png")
             if found:
                 failures[f"{name} at {width}px"] = found
         context.close()
