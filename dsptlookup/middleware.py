@@ -6,11 +6,12 @@ import re
 import time
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
 from dsptlookup import limits, replica
+from dsptlookup.junk import JUNK_CHARACTERS, JUNK_IN_PATH
 
 logger = logging.getLogger(__name__)
 
@@ -65,23 +66,41 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
-class JunkPathMiddleware:
-    """A path with a NUL byte or another control character names no page: 404, never 500.
+class JunkInputMiddleware:
+    """The one place junk in an address or a form becomes a clear answer, never a 500.
 
-    PostgreSQL cannot hold a NUL in text, so such a path would otherwise fail
-    deep in a query. The API answers in JSON; every other path gets the
-    friendly "page not found".
+    - A path with a control character names no page: 404 (JSON under /api/).
+    - A query string whose names or values hold one (dsptlookup/junk.py) is refused
+      with 400 and a page that says so in words, before any view reads it.
+    - A value a view passes to PostgreSQL with a NUL in it (a form field read
+      as it came) would fail deep in a query: 400 with the same page. Forms
+      refuse a NUL themselves, with a message beside the field.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if any(ord(character) < 32 or ord(character) == 127 for character in request.path):
+        if JUNK_IN_PATH.search(request.path):
             if request.path.startswith("/api/"):
                 return JsonResponse({"error": "No such address."}, status=404)
             raise Http404("No such page")
+        if any(JUNK_CHARACTERS.search(name) or any(JUNK_CHARACTERS.search(value) for value in values)
+               for name, values in request.GET.lists()):
+            return self.unreadable(request)
         return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DataError) and "NUL" in str(exception):
+            return self.unreadable(request)
+        return None
+
+    @staticmethod
+    def unreadable(request):
+        if request.path.startswith("/api/"):
+            return JsonResponse({"error": "A parameter holds a control character (such as NUL) that no search "
+                                          "or code can contain."}, status=400)
+        return HttpResponse(render_to_string("400.html", {"service_name": settings.SERVICE_NAME}), status=400)
 
 
 class RequestSizeLimitMiddleware:
@@ -119,9 +138,9 @@ class RequestSizeLimitMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse({"error": "The request body is too large."}, status=413)
         html = render_to_string("413.html", {"service_name": settings.SERVICE_NAME})
-        response = HttpResponse(html, status=413)
-        response["Connection"] = "close"
-        return response
+        # No Connection header: it is the web server's to set (PEP 3333 forbids hop-by-hop headers, and
+        # Django's development server answers 500 to an application that sets one).
+        return HttpResponse(html, status=413)
 
 
 class HeavyRequestThrottleMiddleware:

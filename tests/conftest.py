@@ -41,8 +41,14 @@ def sample_week(time_machine):
 
 @pytest.fixture(scope="session", autouse=True)
 def collected_static(tmp_path_factory):
-    """Build the static files as production does, so pages render with whitenoise's manifest."""
-    call_command("collectstatic", "--noinput", verbosity=0)
+    """Build the static files as production does, so pages render with whitenoise's manifest.
+
+    Under mutation testing (`make mutation`) each mutant runs a few tests in a process of its own: the
+    files built for the first are kept for the rest (nothing static is mutated).
+    """
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if not (os.environ.get("MUTANT_UNDER_TEST") and manifest.exists()):
+        call_command("collectstatic", "--noinput", verbosity=0)
     yield
 
 

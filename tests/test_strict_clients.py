@@ -40,7 +40,7 @@ def every_page_type(client) -> dict[str, bytes]:
     pages["letter, made"] = client.post("/your-rights/", letter).content
     pages["letter, changing answers"] = client.post("/your-rights/", {**letter, "edit": "1"}).content
     pages.update(following_pages(client))
-    for error in ("413", "429", "500", "503"):
+    for error in ("400", "413", "429", "500", "503"):
         pages[f"error page {error}"] = render_to_string(f"{error}.html", {"service_name": "DSPT Lookup"}).encode()
     return pages
 

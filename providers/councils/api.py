@@ -28,7 +28,8 @@ from providers.imports import freshness
 from providers.register import shape
 from providers.register.models import Location, Provider
 from providers.register.shape import care_service
-from providers.search.finder import IdsFirstPaginator, find_services
+from providers.search.finder import find_services
+from providers.search.paging import IdsFirstPaginator
 
 PREFIX = "/api/v1/"
 OTHER_METHODS = ["POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
@@ -123,10 +124,10 @@ def services(request, params: Query[schemas.SearchParams]):
     }
 
 
-@api.get("services/{cqc_location_id}", response={200: schemas.ServiceWithHistory, 404: schemas.Error},
+@api.get("services/{cqc_location_id}", response={200: schemas.ServiceWithHistory, 400: schemas.Error, 404: schemas.Error},
          url_name="api_service", exclude_unset=True, summary="One care service, with its DSPT history",
          operation_id="getService")
-def service(request, cqc_location_id: str):
+def service(request, cqc_location_id: schemas.LocationId):
     """One care service by its CQC location ID, with every DSPT record we have seen for it."""
     location = Location.objects.with_dspt_status().filter(cqc_location_id=cqc_location_id).first()
     if location is None:
@@ -135,10 +136,10 @@ def service(request, cqc_location_id: str):
     return {**data, "data_as_of": freshness.data_dates().as_json()}
 
 
-@api.get("ods/{ods_code}", response={200: schemas.OdsResults, 404: schemas.Error}, url_name="api_ods",
+@api.get("ods/{ods_code}", response={200: schemas.OdsResults, 400: schemas.Error, 404: schemas.Error}, url_name="api_ods",
          exclude_unset=True, summary="Care services with this ODS code (their own or their provider's)",
          operation_id="getByOdsCode")
-def by_ods_code(request, ods_code: str):
+def by_ods_code(request, ods_code: schemas.OdsCode):
     """Care services whose own ODS code, or whose provider's, is this one."""
     code = ods_code.strip().upper()
     locations = (Location.objects.filter(Q(ods_code=code) | Q(provider__ods_code=code))
@@ -154,7 +155,7 @@ def by_ods_code(request, ods_code: str):
          response={200: schemas.ProviderDetail, 400: schemas.Error, 404: schemas.Error},
          url_name="api_provider", exclude_unset=True, summary="A provider and every care service it runs",
          operation_id="getProvider")
-def provider(request, cqc_provider_id: str, params: Query[schemas.PagedParams]):
+def provider(request, cqc_provider_id: schemas.ProviderId, params: Query[schemas.PagedParams]):
     """A provider by its CQC provider ID: how many care services it runs, how many have a current check,
     which DSPT records cover them, and its services a page at a time."""
     found = Provider.objects.filter(cqc_provider_id=cqc_provider_id).first()

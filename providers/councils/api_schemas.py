@@ -7,13 +7,16 @@ response is checked against them on its way out.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
+from ninja.params.functions import Path as PathParameter
 from pydantic import field_validator
 
 from providers.register.models import DsptAssessment, Location
 from providers.results.dspt_status import ALL_STATUSES
+from dsptlookup.junk import WORDS_PATTERN
+from providers.search.paging import MAX_PAGE
 from providers.search.forms import MAX_QUERY_LENGTH
 
 StatusCode = Literal[tuple(status.code for status in ALL_STATUSES)]  # type: ignore[valid-type]
@@ -22,8 +25,21 @@ MatchMethod = Literal[tuple(value for value in Location.DsptMatch.values if valu
 Category = Literal[tuple(Location.Category.values)]  # type: ignore[valid-type]
 
 
-MAX_PAGE = 100_000
 MAX_PAGE_SIZE = 100
+
+
+def _code(description: str, example: str):
+    """A code in the path: at most 100 characters, none a slash or a control character (the middleware
+    answers 404 for those before the API sees them). A code we do not hold, whatever its shape, is a 404."""
+    return Annotated[str, PathParameter(description=description, example=example, pattern=CODE_PATTERN,
+                                        min_length=1, max_length=MAX_CODE_LENGTH)]
+
+
+CODE_PATTERN = r"^[^/\x00-\x1f\x7f-\x9f]+$"
+MAX_CODE_LENGTH = 100
+LocationId = _code("A care service's CQC location ID, e.g. 1-545611283.", "1-545611283")
+OdsCode = _code("An ODS code: a care service's own or its provider's, e.g. VLLWV. Any case.", "VLLWV")
+ProviderId = _code("A provider's CQC provider ID, e.g. 1-102643002.", "1-102643002")
 
 
 class Error(Schema):
@@ -33,9 +49,10 @@ class Error(Schema):
 class SearchParams(Schema):
     """What a search may ask for."""
 
-    q: str = Field(min_length=1, max_length=MAX_QUERY_LENGTH,
+    q: str = Field(min_length=1, max_length=MAX_QUERY_LENGTH, pattern=WORDS_PATTERN,
                    description="A care service's name, a town, a street, a postcode (full or partial), "
-                               "or a CQC location or provider ID or an ODS code.",
+                               "or a CQC location or provider ID or an ODS code. At least one character that is "
+                               "not a space; no control characters but tabs and line breaks (others get 400).",
                    examples=["sunny side", "Leeds", "L8 1AA", "1-545611283"])
     type: Category | Literal[""] | None = Field(
         None, description="Only this type of care service. Empty or left out: every type.", examples=["care_home"])
@@ -53,11 +70,13 @@ class SearchParams(Schema):
 
 # What to say when a parameter is refused (api.bad_parameters), by parameter.
 PARAMETER_PROBLEMS = {
-    "q": "Give 'q': a care service name, a town or a postcode.",
+    "q": "Give 'q': a care service name, a town or a postcode (not only spaces).",
     "type": f"'type' must be one of: {', '.join(Location.Category.values)}.",
     "status": f"'status' must be one of: {', '.join(status.code for status in ALL_STATUSES)}.",
     "page": f"'page' must be a whole number from 1 to {MAX_PAGE}.",
     "page_size": f"'page_size' must be a whole number from 1 to {MAX_PAGE_SIZE}.",
+    **{name: f"'{name}' must be 1 to {MAX_CODE_LENGTH} characters, without a slash or a control character."
+       for name in ("cqc_location_id", "ods_code", "cqc_provider_id")},
 }
 
 

@@ -17,7 +17,7 @@ from providers.provider_pages.forms import ProviderFilterForm
 from providers.register import shape
 from providers.register.models import Location, Provider
 from providers.results.dspt_status import ALL_STATUSES
-from providers.search.finder import PAGE_SIZE, ResultCardPaginator
+from providers.search.paging import PAGE_SIZE, ResultCardPaginator
 from providers.search.views import _querystring_without_page
 
 RECENT_CHANGES = 5

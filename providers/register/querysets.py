@@ -1,12 +1,12 @@
 """Read queries for care services, as chainable QuerySet methods.
 
-    Location.objects.registered().matching(plan).with_dspt_status()   # plan: providers.search.finder.plan_words()
+    Location.objects.registered().matching(plan).with_dspt_status()   # plan: providers.search.planning.plan_words()
     Location.objects.registered().near(53.39, -2.95).of_category("care_home")
 
 Word search is full-text search on one weighted tsvector per service (name,
 place, street, provider; see providers/search/keys.py and
 docs/adr/0013-search-ranking-and-typos.md); typos are corrected before the
-query, in providers/search/finder.py. This module imports no models: it reaches
+query, in providers/search/planning.py. This module imports no models: it reaches
 related models through self.model, so models.py can import it freely.
 """
 

@@ -19,7 +19,8 @@ from providers.register.models import Location
 from providers.results import status_text
 from providers.rights import words
 from providers.rights.forms import LetterForm
-from providers.search.finder import PAGE_SIZE, ResultCardPaginator, find_services
+from providers.search.finder import find_services
+from providers.search.paging import PAGE_SIZE, ResultCardPaginator
 from providers.search.forms import SearchForm
 
 # The link at the top of each page to its other version.

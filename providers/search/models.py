@@ -6,7 +6,7 @@ from django.db import models
 class SearchWord(models.Model):
     """Every word in a registered care service's name, place, street or provider, and how many services use it.
 
-    The search corrects a typed word against this list (providers/search/finder.py).
+    The search corrects a typed word against this list (providers/search/planning.py).
     Rebuilt after each CQC import, added to when a service is edited in the admin
     (providers/search/word_list.py).
     """

@@ -8,7 +8,8 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from providers.results import presenter
-from providers.search.finder import PAGE_SIZE, SEARCH_RADII_MILES, ResultCardPaginator, find_services
+from providers.search.finder import SEARCH_RADII_MILES, find_services
+from providers.search.paging import PAGE_SIZE, ResultCardPaginator
 from providers.search.forms import SearchForm
 
 

@@ -47,3 +47,32 @@ def test_the_description_says_what_a_search_needs():
     page = parameters["page"]["schema"]
     assert (page["type"], page["minimum"], page["maximum"]) == ("integer", 1, 100000)
     assert {str(code) for code in operation["responses"]} >= {"200", "400"}
+
+
+# --- The schemathesis command, every check and every phase, as a stranger would run it (issue 37) ---------
+
+CLI_SEEDS = (1, 2, 3)
+CLI_EXAMPLES = 50
+
+
+@pytest.mark.once
+def test_schemathesis_with_every_check_and_every_phase_passes_for_three_seeds(api_server, tmp_path):
+    """`schemathesis run --checks all` with its four phases (examples, coverage, fuzzing, stateful), a seed
+    each, run side by side against the live server. A failure prints schemathesis's report with the
+    request to replay (`curl ...`)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    runs = {}
+    for seed in CLI_SEEDS:
+        command = [str(Path(sys.executable).parent / "schemathesis"), "run", f"{api_server}/api/v1/openapi.json",
+                   "--checks", "all", "--phases", "examples,coverage,fuzzing,stateful", "--seed", str(seed),
+                   "--max-examples", str(CLI_EXAMPLES), "--generation-database", "none", "--workers", "1",
+                   "--no-color", "--report", "junit", "--report-dir", str(tmp_path / str(seed))]
+        runs[seed] = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    reports = {seed: run.communicate(timeout=900)[0] for seed, run in runs.items()}
+    failed = {seed: report[-6000:] for seed, report in reports.items() if runs[seed].returncode != 0}
+    assert not failed, "\n\n".join(f"Seed {seed}:\n{report}" for seed, report in failed.items())
+    for report in reports.values():
+        assert "Fuzzing" in report and "Stateful" in report and "Coverage" in report

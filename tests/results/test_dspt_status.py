@@ -73,7 +73,7 @@ def test_a_published_status_without_a_year_is_out_of_date():
 
 
 def test_unknown_status_is_an_error_not_a_guess():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="Unknown DSPT status 'excellent'"):
         plain_status(status="excellent", year_start=2025, today=dt.date(2026, 1, 1))
 
 
@@ -82,3 +82,39 @@ def test_every_status_has_words_not_just_a_code():
         assert status.label and status.summary.endswith(".")
     assert rule.MEETS.is_current and rule.MEETS.is_good
     assert not rule.OUT_OF_DATE.is_current
+
+
+# --- result_for: the dates and facts beside the result (tests added for mutation testing, issue 37) -----
+
+class Record:
+    """What result_for reads of a DsptAssessment."""
+
+    def __init__(self, status, year_start, published_on=None, status_text=""):
+        self.status, self.year_start, self.published_on, self.status_text = status, year_start, published_on, status_text
+
+
+def test_a_result_made_from_the_record_and_the_day_alone_is_of_a_registered_working_service():
+    result = rule.result_for(assessment=Record("met", 2025), today=dt.date(2026, 11, 24))
+    assert (result.match, result.publisher, result.dormant, result.registered) == ("", "", False, True)
+    assert not result.own_record
+    nothing = rule.result_for(assessment=None, today=dt.date(2026, 11, 24))
+    assert (nothing.code, nothing.match, nothing.dormant, nothing.registered) == ("not_found", "", False, True)
+
+
+def test_a_record_without_a_year_has_no_year_and_no_dates_worked_out():
+    result = rule.result_for(assessment=Record("not_published", None, status_text="Not Published"),
+                             today=dt.date(2026, 11, 24))
+    assert (result.code, result.year_label, result.counts_until, result.stopped_counting_on) == (
+        "not_published", "", None, None)
+    lapsed = rule.result_for(assessment=Record("met", None), today=dt.date(2026, 11, 24))
+    assert (lapsed.code, lapsed.year_label, lapsed.stopped_counting_on) == ("out_of_date", "", None)
+
+
+def test_a_current_result_says_until_when_and_an_old_one_since_when_never_both():
+    current = rule.result_for(assessment=Record("met", 2025), today=dt.date(2026, 11, 24))
+    assert (current.counts_until, current.stopped_counting_on) == (dt.date(2027, 6, 30), None)
+    old = rule.result_for(assessment=Record("met", 2023), today=dt.date(2026, 11, 24))
+    assert (old.counts_until, old.stopped_counting_on) == (None, dt.date(2025, 7, 1))
+    unknown = rule.result_for(assessment=Record("other", 2018), today=dt.date(2026, 11, 24))
+    assert (unknown.code, unknown.year_label, unknown.counts_until, unknown.stopped_counting_on) == (
+        "unknown", "2018-19", None, None)

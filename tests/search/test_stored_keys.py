@@ -67,6 +67,9 @@ def made_up_texts(count: int = 4000) -> list[str]:
 
 
 def disagreements(texts: list[str]) -> list[tuple[str, str, str]]:
+    from dsptlookup.database import use_import_timeout
+
+    use_import_timeout()  # tens of thousands of texts through both functions: batch work, not a web query's 2 s
     with connection.cursor() as cursor:
         cursor.execute(REFERENCE)
         cursor.execute("""
