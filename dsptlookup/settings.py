@@ -19,6 +19,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import pghistory
 
 from dsptlookup import embedded_db
 
@@ -52,7 +53,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "providers.staff.apps.StaffAdminConfig",  # Django's admin, with a second factor (providers/staff/)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -64,6 +65,12 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "procrastinate.contrib.django",
+    # The record of changes (providers/history/) and the second factor (providers/staff/): docs/adr/0025.
+    "pgtrigger",
+    "pghistory",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp_webauthn",
     "providers",
 ]
 
@@ -79,8 +86,11 @@ MIDDLEWARE = [
     "dsptlookup.middleware.HeavyRequestThrottleMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the second factor (providers/staff/)
     "dsptlookup.middleware.RequestSizeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "providers.staff.sessions.StaffSessionMiddleware",  # staff sessions end when idle or old (and say why)
+    "providers.history.context.RecordChangesMiddleware",  # a staff member's changes are recorded as theirs
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "dsptlookup.middleware.ContentSecurityPolicyMiddleware",
@@ -179,6 +189,32 @@ LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", 
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
 
+# --- Admin trust (docs/adr/0025-admin-trust.md) ---------------------------------------------------------
+# Every staff account signs in with a second factor: an authenticator app (TOTP), a passkey (WebAuthn) or a
+# recovery code (providers/staff/). A staff session ends after this long without a request, and this long in all.
+STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("STAFF_SESSION_IDLE_SECONDS", "1800"))
+STAFF_SESSION_MAX_SECONDS = int(os.environ.get("STAFF_SESSION_MAX_SECONDS", str(12 * 3600)))
+# Only staff have sessions; the cookie outlives the session by an hour, so the page can say why it ended.
+SESSION_COOKIE_AGE = STAFF_SESSION_MAX_SECONDS + 3600
+LOGIN_REDIRECT_URL = "/admin/"
+OTP_TOTP_ISSUER = "DSPT Lookup"
+# Passkeys belong to the host name the admin is on; the browser's origin must be one of these (browsers allow
+# passkeys only over HTTPS, or on http://localhost).
+OTP_WEBAUTHN_RP_ID_CALLABLE = "providers.staff.passkeys.relying_party_id"
+OTP_WEBAUTHN_RP_NAME = "DSPT Lookup"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False  # a passkey is the second factor, never the only one
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("WEBAUTHN_ALLOWED_ORIGINS") or sorted(
+    origin for origin in {os.environ.get("SITE_URL", "").rstrip("/"), *CSRF_TRUSTED_ORIGINS,
+                          f"http://localhost:{os.environ.get('PORT', '8000')}" if DEBUG else ""}
+    if origin.startswith(("https://", "http://localhost")))
+# The record of changes (providers/history/): events carry the app's clock; kept this many days (at least two
+# years), then the worker deletes them.
+PGHISTORY_CREATED_AT_FUNCTION = "public.dspt_now()"
+# An event's copies of foreign keys are not indexed (each index would slow every import's events); the links
+# to the changed row and to the context are (providers/history/tracking.py).
+PGHISTORY_FOREIGN_KEY_FIELD = pghistory.ForeignKey(db_index=False)
+HISTORY_KEEP_DAYS = max(731, int(os.environ.get("HISTORY_KEEP_DAYS", "1100")))
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -275,7 +311,9 @@ SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG els
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 # Preloading is a promise to browsers that is slow to undo: only when asked for.
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
-SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SILENCED_SYSTEM_CHECKS = ([] if SECURE_HSTS_PRELOAD else ["security.W021"]) + (
+    # No HTTPS address configured (SITE_URL): passkeys stay off; the authenticator app and recovery codes work.
+    [] if OTP_WEBAUTHN_ALLOWED_ORIGINS else ["otp_webauthn.E030"])
 if env_bool("BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Paths that must never be redirected to HTTPS by SecurityMiddleware.

@@ -4,7 +4,9 @@
 - providers/register/admin.py: care services, providers, DSPT records, the matching report;
 - providers/search/admin.py: postcodes;
 - providers/reports/admin.py: problem reports;
-- providers/following/admin.py: emails waiting, sent, failed or interrupted (addresses are not shown in lists).
+- providers/following/admin.py: emails waiting, sent, failed or interrupted (addresses are not shown in lists);
+- providers/staff/admin.py: takes away the second-factor libraries' own pages (a factor is its owner's).
+The admin site itself (a second factor for every page) is providers/staff/admin_site.py.
 """
 
 from providers.following import admin as following_admin  # noqa: F401
@@ -12,3 +14,4 @@ from providers.imports import admin as imports_admin  # noqa: F401 (registers it
 from providers.register import admin as register_admin  # noqa: F401
 from providers.reports import admin as reports_admin  # noqa: F401
 from providers.search import admin as search_admin  # noqa: F401
+from providers.staff import admin as staff_admin  # noqa: F401

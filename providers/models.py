@@ -7,7 +7,10 @@
   download on a schedule;
 - providers/search/models.py: the word list search corrects typos against, and postcodes;
 - providers/reports/models.py: problems visitors report;
-- providers/following/models.py: email addresses that follow results or asked for reminders, and the emails.
+- providers/following/models.py: email addresses that follow results or asked for reminders, and the emails;
+- providers/staff/models.py: staff members' recovery codes (their other second factors are django-otp's);
+- the record of changes: an event model for each model marked @tracked (providers/history/tracking.py),
+  made by django-pghistory (LocationEvent, ProviderEvent, ...).
 """
 
 from providers.following.models import Follow, Message, Subscriber
@@ -23,7 +26,8 @@ from providers.register.models import (
 )
 from providers.reports.models import ProblemReport
 from providers.search.models import Postcode, SearchWord
+from providers.staff.models import RecoveryCode, RecoveryCodes
 
 __all__ = ["DataSource", "DsptAssessment", "DsptOrganisation", "FileChunk", "Follow", "ImportRun", "Location", "Message",
            "NameMatchCandidate", "OdsCareHome", "Postcode", "ProblemReport", "Provider", "SearchWord", "StoredFile",
-           "Subscriber", "readable_name"]
+           "Subscriber", "RecoveryCode", "RecoveryCodes", "readable_name"]

@@ -123,6 +123,15 @@ def tidy_runs() -> None:
     following.forget_what_we_no_longer_need(now)
 
 
+@app.periodic(cron="40 3 * * *")
+@app.task(queue=HOUSEKEEPING, queueing_lock="forget-old-history")
+def forget_old_history(timestamp: int) -> str:
+    """Once a day: the record of changes forgets what is older than HISTORY_KEEP_DAYS (providers/history/)."""
+    from providers.history.record import forget_old_events
+
+    return f"{forget_old_events(timezone.now())} old events forgotten"
+
+
 # --- Following by email (providers/following/) -------------------------------------------------------------
 
 

@@ -1,6 +1,6 @@
 """Screenshots of the admin import screens, from a running `make run` (docs/screenshots/fresh-data/).
 
-Usage: BASE=http://127.0.0.1:8000 USER=admin PASSWORD=... python scripts/screenshots_admin_import.py
+Usage: BASE=http://127.0.0.1:8000 USER=admin PASSWORD=... CODE=<the code your app shows> python scripts/screenshots_admin_import.py
 Uploads the sample .ods, photographs the report while it waits and when the
 preview is ready, then the run list at 1280 px.
 """
@@ -24,6 +24,8 @@ def main() -> None:
         page.goto(f"{BASE}/admin/login/")
         page.fill("#id_username", os.environ["USER"])
         page.fill("#id_password", os.environ["PASSWORD"])
+        page.click("input[type=submit]")
+        page.fill("#id_code", os.environ["CODE"])  # the code your authenticator app shows now
         page.click("input[type=submit]")
         page.goto(f"{BASE}/admin/providers/importrun/upload/")
         page.check("input[value=cqc]")

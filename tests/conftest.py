@@ -158,6 +158,15 @@ def file_server():
 
 
 @pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin_client, past the second factor too (tests/staff/ sign in for real)."""
+    from tests.staff_support import verified
+
+    verified(client, admin_user)
+    return client
+
+
+@pytest.fixture
 def sample_loaded(db, sample_week):
     """The sample CQC and DSPT data, imported through the real importers."""
     from providers.imports.sources import import_cqc_file, import_dspt_file

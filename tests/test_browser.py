@@ -124,10 +124,15 @@ def test_admin_import_in_the_browser(site, page, django_user_model, tmp_path, se
 
     csp_problems = []
     page.on("console", lambda m: csp_problems.append(m.text) if "Content Security Policy" in m.text else None)
-    django_user_model.objects.create_superuser("admin", "admin@example.com", "a-good-long-password")
+    from tests.staff_support import phone_for, totp
+
+    user = django_user_model.objects.create_superuser("admin", "admin@example.com", "a-good-long-password")
+    phone = phone_for(user)
     page.goto(site + reverse("admin:login"))
     page.fill("#id_username", "admin")
     page.fill("#id_password", "a-good-long-password")
+    page.click("input[type=submit]")
+    page.fill("#id_code", totp(phone.bin_key))  # the second factor (tests/staff/)
     page.click("input[type=submit]")
     page.goto(site + reverse("admin:providers_importrun_upload"))
     page.check("input[value=dspt]")

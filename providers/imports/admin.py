@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from dsptlookup import observability
 from providers import tasks
-from providers.imports import refresh, runs, tabular, uploads
+from providers.history import record
+from providers.imports import refresh, runs, tabular, undo, uploads
 from providers.imports.models import DataSource, ImportRun
 from providers.imports.problems import FileProblem
 from providers.imports.sources import DOWNLOADS, SOURCES
@@ -107,6 +108,9 @@ class ImportRunAdmin(admin.ModelAdmin):
             path("<int:run_id>/discard/", self.admin_site.admin_view(self.discard_view),
                  name="providers_importrun_discard"),
             path("sources/", self.admin_site.admin_view(self.sources_view), name="providers_importrun_sources"),
+            path("<int:run_id>/changes/", self.admin_site.admin_view(self.changes_view),
+                 name="providers_importrun_changes"),
+            path("<int:run_id>/undo/", self.admin_site.admin_view(self.undo_view), name="providers_importrun_undo"),
         ]
         return custom + super().get_urls()
 
@@ -173,6 +177,31 @@ class ImportRunAdmin(admin.ModelAdmin):
             except ValueError as exc:
                 messages.error(request, str(exc))
         return redirect("admin:providers_importrun_report", run_id=run_id)
+
+    def changes_view(self, request, run_id):
+        """What this import changed: every record it added, changed or removed, from the record of changes."""
+        run = get_object_or_404(ImportRun, pk=run_id)
+        changes = record.changes_in(run.history_context, page_number=request.GET.get("page")) \
+            if run.history_context else None
+        context = {**self.admin_site.each_context(request), "title": f"What this import changed: {run.file_name}",
+                   "run": run, "changes": changes, "opts": self.model._meta}
+        return TemplateResponse(request, "admin/providers/importrun/changes.html", context)
+
+    def undo_view(self, request, run_id):
+        """Undo an import: first what it would put back (or why it cannot), then, on confirming, do it."""
+        run = get_object_or_404(ImportRun, pk=run_id)
+        plan = undo.plan_for(run)
+        if request.method == "POST" and request.user.has_perm("providers.add_location"):
+            try:
+                done = undo.undo(run, by=f"{request.user.get_username()} (admin)")
+            except undo.CannotUndo as exc:
+                messages.error(request, f"Nothing was changed: {exc}")
+                return redirect("admin:providers_importrun_undo", run_id=run_id)
+            messages.success(request, done.message)
+            return redirect("admin:providers_importrun_report", run_id=done.pk)
+        context = {**self.admin_site.each_context(request), "title": f"Undo this import: {run.file_name}",
+                   "run": run, "plan": plan, "opts": self.model._meta}
+        return TemplateResponse(request, "admin/providers/importrun/undo.html", context)
 
     def sources_view(self, request):
         """Where each kind of data is downloaded from, and how the last try went."""

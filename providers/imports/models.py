@@ -33,6 +33,7 @@ class ImportRun(models.Model):
         FAILED = "failed", "Rejected (nothing written)"
         APPLIED = "applied", "Preview imported"
         DISCARDED = "discarded", "Preview discarded (nothing written)"
+        UNDONE = "undone", "Imported, then undone"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     layout = models.CharField(max_length=100, blank=True,
@@ -76,6 +77,10 @@ class ImportRun(models.Model):
     # alive (providers/imports/runs.py).
     backend_pid = models.IntegerField(null=True, blank=True, editable=False)
     backend_started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Every change this run made is in the record of changes under this context (providers/history/).
+    history_context = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
+    # An undo is a run too: the run it put back (providers/imports/undo.py).
+    undoes = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="undone_by")
 
     class Meta:
         ordering = ["-started_at"]

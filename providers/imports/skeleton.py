@@ -41,6 +41,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from dsptlookup.database import use_app_clock, use_import_timeout
+from providers.history.context import recorded
 from providers.imports.formats import date_in_file_name
 from providers.imports.models import ImportRun
 from providers.imports.problems import FileProblem, clip
@@ -304,7 +305,10 @@ def import_file(source: Source, *, path: Path, file_name: str | None = None, dry
     job = ImportJob(source=source, path=path, file_name=file_name, run=run, reporter=ProgressReporter(run, progress),
                     dry_run=dry_run, as_of=as_of, options=options)
     limit = settings.IMPORT_MAX_BAD_ROWS_PERCENT / 100 if max_bad_share is None else max_bad_share
-    with one_import_at_a_time(run):
+    # Every change the import makes is recorded under its own context: what this run changed, and its undo.
+    with one_import_at_a_time(run), recorded("import", run=run.pk, file=file_name, kind=source.kind,
+                                             started_by=started_by) as context:
+        run.history_context = context.id
         started = time.perf_counter()
         run = _execute(job, max_bad_share=limit)
     run.timings["total"] = round(time.perf_counter() - started, 3)

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from providers.history.admin import RecordedAdmin
 from providers.imports import freshness
 from providers.register import matching
 from providers.register.models import (
@@ -27,7 +28,7 @@ SOCIAL_CARE_SECTORS = r"(care home|domiciliary|supported living|shared lives|soc
 LIST_LIMIT = 200
 
 
-class ChangesResults(admin.ModelAdmin):
+class ChangesResults(RecordedAdmin):
     """An admin's edit here can change what a care service's result shows: pages and badges worked
     out before it are not used after it (providers/imports/freshness.py, data_changed)."""
 
@@ -81,7 +82,7 @@ class DsptOrganisationAdmin(ChangesResults):
 
 
 @admin.register(DsptAssessment)
-class DsptAssessmentAdmin(admin.ModelAdmin):
+class DsptAssessmentAdmin(RecordedAdmin):
     list_display = ["organisation", "status_text", "year_start", "published_on"]
     list_filter = ["status", "year_start"]
     search_fields = ["organisation__name", "organisation__ods_code"]
@@ -96,7 +97,7 @@ class OdsCareHomeAdmin(admin.ModelAdmin):
 
 
 @admin.register(NameMatchCandidate)
-class NameMatchCandidateAdmin(admin.ModelAdmin):
+class NameMatchCandidateAdmin(RecordedAdmin):
     """Every suggestion and decision, for the record. Decide on the matching report page."""
 
     list_display = ["provider", "organisation", "similarity", "decision", "decided_by", "decided_at"]

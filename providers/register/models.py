@@ -23,12 +23,14 @@ from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
 
+from providers.history.tracking import tracked
 from providers.register.querysets import LocationQuerySet
 from providers.results.dspt_status import PlainStatus, Result, plain_status, result_for
 from providers.results.presenter import MATCHES
 from providers.search.keys import NameKey, SearchText, SearchWeighted
 
 
+@tracked(exclude=("name_key", "updated_at"))
 class Provider(models.Model):
     """A registered provider: the organisation that runs care services."""
 
@@ -64,6 +66,8 @@ class Provider(models.Model):
         return f"{self.name} ({self.cqc_provider_id})"
 
 
+# data_as_of is noted on every organisation by each day's file: a record of that alone would be 60,000 rows a day.
+@tracked(exclude=("name_key", "updated_at", "data_as_of"))
 class DsptOrganisation(models.Model):
     """One organisation in the DSPT data, known by its ODS code."""
 
@@ -105,6 +109,7 @@ class DsptOrganisation(models.Model):
         )
 
 
+@tracked()
 class DsptAssessment(models.Model):
     """One published DSPT status for an organisation: its year, status and date."""
 
@@ -154,6 +159,8 @@ class DsptAssessment(models.Model):
         return f"{self.year_start}-{(self.year_start + 1) % 100:02d}"
 
 
+@tracked(exclude=("search_words", "search_name", "search_town", "search_area", "provider_name", "created_at",
+                  "updated_at"))
 class Location(models.Model):
     """A registered care service (a CQC 'location')."""
 
@@ -341,6 +348,7 @@ class OdsCareHome(models.Model):
         return f"{self.name} ({self.code})"
 
 
+@tracked()
 class NameMatchCandidate(models.Model):
     """A CQC provider whose name is close to a DSPT organisation's, waiting for an admin.
 

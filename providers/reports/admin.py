@@ -3,11 +3,12 @@
 from django.contrib import admin
 from django.utils import timezone
 
+from providers.history.admin import RecordedAdmin
 from providers.reports.models import ProblemReport
 
 
 @admin.register(ProblemReport)
-class ProblemReportAdmin(admin.ModelAdmin):
+class ProblemReportAdmin(RecordedAdmin):
     """What visitors told us is wrong. Read, act, then mark done."""
 
     list_display = ["created_at", "short_message", "location", "page", "email", "done"]

@@ -2,7 +2,11 @@
 
 from django.db import models
 
+from providers.history.tracking import tracked
 
+
+# The record keeps who dealt with a report and when, never what the visitor wrote or their address.
+@tracked(exclude=("message", "email"))
 class ProblemReport(models.Model):
     """Something a visitor says is wrong, from "Something wrong on this page?" or the contact page.
 
