@@ -3,12 +3,16 @@
     .venv/bin/python benchmarks/load_test.py                       # 10 s per page type, 8 connections
     .venv/bin/python benchmarks/load_test.py --seconds 30 --connections 16 --workers 4
     .venv/bin/python benchmarks/load_test.py --hostile            # normal search alone, then beside 32 attackers
+    .venv/bin/python benchmarks/load_test.py --smoke              # a few seconds on 300 services (.ci/run)
 
 Loads England-scale data (30,000 services; --services to change) into its
 own database unless it is already there, runs gunicorn with production settings on 127.0.0.1, and drives each
 page type with `wrk` if it is installed (apt-get install wrk), otherwise
-with a small Python load generator. Only loopback addresses are used; every
-run stops by itself. Prints requests per second, errors and latency.
+with a small Python load generator. With nginx installed, the pages again
+through nginx's cache (deploy/nginx.conf), beside the app's own figures and the
+floor (a bare Django view). Only loopback addresses are used; every run stops
+by itself. Prints requests per second, errors and latency; the app's own log
+goes to benchmarks/output/load_test-gunicorn.log.
 """
 
 from __future__ import annotations
@@ -30,7 +34,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from benchmarks import nginx  # noqa: E402
+
 HOST = "127.0.0.1"
+OUTPUT = ROOT / "benchmarks" / "output"
 PYTHON = sys.executable
 
 
@@ -87,10 +94,13 @@ def largest_area(env: dict) -> str:
 
 def start_server(env: dict, port: int, workers: int) -> subprocess.Popen:
     subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"], env=env, cwd=ROOT, check=True)
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    # The app logs a line per request: to a file, never a pipe nobody reads (it fills, and the server stops).
+    log = (OUTPUT / "load_test-gunicorn.log").open("wb")
     server = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "-c", "python:dsptlookup.gunicorn", "dsptlookup.wsgi", "--bind", f"{HOST}:{port}",
-         "--workers", str(workers), "--access-logfile", "-", "--log-level", "warning"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+         "--workers", str(workers), "--log-level", "warning"],
+        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -102,7 +112,25 @@ def start_server(env: dict, port: int, workers: int) -> subprocess.Popen:
         except OSError:
             time.sleep(0.3)
     server.kill()
-    raise SystemExit("gunicorn did not start: " + server.stderr.read().decode()[-2000:])
+    raise SystemExit("gunicorn did not start: " + (OUTPUT / "load_test-gunicorn.log").read_text()[-2000:])
+
+
+def start_nginx(port: int) -> tuple[subprocess.Popen, int]:
+    """nginx as deploy/nginx.conf sets it, caching in front of the app server."""
+    listen = free_port()
+    config = nginx.write_config(OUTPUT / "load_test-nginx", [f"{HOST}:{port}"], f"{HOST}:{listen}")
+    process = subprocess.Popen(nginx.command(config), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection(HOST, listen, timeout=2)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return process, listen
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit("nginx did not start: see benchmarks/output/load_test-nginx/error.log")
 
 
 def stop(server: subprocess.Popen) -> None:
@@ -239,7 +267,12 @@ def main() -> None:
                         help="measure normal search alone and beside 32 connections of crafted requests")
     parser.add_argument("--attackers", type=int, default=32)
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of the hostile mix")
+    parser.add_argument("--smoke", action="store_true",
+                        help="a smoke test: 300 services in a database of their own, 2 seconds a page type")
     args = parser.parse_args()
+    if args.smoke:
+        args.services, args.seconds, args.workers = 300, 2, 2
+        os.environ["EMBEDDED_DATABASE_NAME"] = "dsptlookup_smoke"
     seconds = max(1, min(args.seconds, 120))
     env = app_environment()
     print("Preparing data ...", flush=True)
@@ -261,8 +294,13 @@ def main() -> None:
         "badge PNG": f"/services/{service_id}/badge.png",
         "badge PNG, revalidated": (f"/services/{service_id}/badge.png", "If-None-Match"),
         "bare Django view (floor)": "/bare/",
+        "search page (same words as the API)": "/search/?q=willow",
         "API search": "/api/v1/services?q=willow",
+        "area page": "/areas/{area}/",
     }
+    # The same pages through nginx's cache: what most visitors get once a page is popular.
+    cached = {"service page": f"/services/{service_id}/", "search by town": "/search/?q=Leeds",
+              "API search": "/api/v1/services?q=willow", "area page": "/areas/{area}/"}
     if args.hostile:
         try:
             print(f"gunicorn: {args.workers} workers; {args.connections} normal connections, "
@@ -271,22 +309,44 @@ def main() -> None:
         finally:
             stop(server)
         return
+    area = largest_area(env)
+    proxy = None
     try:
         print(f"gunicorn: {args.workers} workers on {HOST}:{port}; load tool: {tool}; "
               f"{args.connections} connections for {seconds}s per page type\n")
-        print(f"{'page type':<26} {'requests/s':>11} {'requests':>9} {'errors':>7} {'p50 ms':>8} {'p90/p95 ms':>11}")
+        print(f"{'page type':<40} {'requests/s':>11} {'requests':>9} {'errors':>7} {'p50 ms':>8} {'p90/p95 ms':>11}")
+        own = {}
         for label, path in scenarios.items():
             headers = {}
             if isinstance(path, tuple):  # a revalidation: the client already has this version (304 Not Modified)
                 path, header = path
                 headers[header] = etag_of(port, path)
-            figures = drive(port, path, seconds, args.connections, headers)
-            print(f"{label:<26} {figures['rps']:>11.1f} {figures['requests']:>9} {figures['errors']:>7} "
-                  f"{figures['p50']:>8.1f} {figures['p95']:>11.1f}", flush=True)
+            own[label] = row(label, drive(port, path.format(area=area), seconds, args.connections, headers))
+        if nginx.installed():
+            proxy, proxy_port = start_nginx(port)
+            print()
+            through = {label: row(f"{label}, through nginx's cache",
+                                  drive(proxy_port, path.format(area=area), seconds, args.connections, {}))
+                       for label, path in cached.items()}
+            floor = own["bare Django view (floor)"]
+            print(f"\nfloor: the bare view, {floor:,.0f}/s. Through nginx's cache: the service page "
+                  f"{through['service page'] / own['service page']:.0f}x the app's own (target at least 10x); "
+                  f"the API search {own['API search'] / own['search page (same words as the API)']:.2f}x the search "
+                  f"page on the app alone (target at least 1x).")
+        else:
+            print("\n(nginx is not installed: apt-get install nginx for the figures through its cache.)")
         if tool == "wrk":
             print("\n(wrk reports the 90th percentile; the Python generator the 95th.)")
     finally:
+        if proxy is not None:
+            stop(proxy)
         stop(server)
+
+
+def row(label: str, figures: dict) -> float:
+    print(f"{label:<40} {figures['rps']:>11.1f} {figures['requests']:>9} {figures['errors']:>7} "
+          f"{figures['p50']:>8.1f} {figures['p95']:>11.1f}", flush=True)
+    return figures["rps"]
 
 
 if __name__ == "__main__":

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import atexit
-import getpass
 import http.client
 import json
 import os
@@ -40,6 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import nginx  # noqa: E402
 from benchmarks.load_test import app_environment, ensure_data, free_port  # noqa: E402
 
 PYTHON = sys.executable
@@ -225,14 +225,8 @@ def app_settings(primary: Database, replica: Database) -> dict:
 
 def start_nginx(work: Path, app: App) -> int:
     port = free_port()
-    run = work / "nginx"
-    run.mkdir()
-    values = {"RUN": str(run), "APP1": f"{HOST}:{app.ports[0]}", "APP2": f"{HOST}:{app.ports[1]}",
-              "LISTEN": f"{HOST}:{port}", "STATIC": str(ROOT / "staticfiles"),
-              "USER_LINE": f"user {getpass.getuser()};" if os.geteuid() == 0 else ""}
-    config = re.sub(r"\$\{(\w+)\}", lambda m: values[m.group(1)], (ROOT / "deploy" / "nginx.conf").read_text())
-    (run / "nginx.conf").write_text(config)
-    start(["nginx", "-c", str(run / "nginx.conf"), "-p", str(run), "-g", "daemon off;"], work / "nginx.log")
+    config = nginx.write_config(work / "nginx", [f"{HOST}:{p}" for p in app.ports], f"{HOST}:{port}")
+    start(nginx.command(config), work / "nginx.log")
     wait_for(lambda: get(port, "/healthz")[0] == 200, "nginx")
     return port
 

@@ -9,8 +9,8 @@ app server and process counts together: with N app servers a client still
 gets the limit once, not N times. Keys are hashed: no address, IP or email,
 is kept in the table.
 
-Used for: expensive requests (dsptlookup.middleware), admin sign-in
-(dsptlookup.login_limits), problem reports (providers.reports) and sign-ups.
+Used for: expensive requests (dsptlookup.middleware: measured by what they cost, `ask` and `spend`), admin
+sign-in and second-factor codes (dsptlookup.login_limits), problem reports (providers.reports) and sign-ups.
 """
 
 import hashlib
@@ -56,6 +56,29 @@ def take(limit: Limit, key: str, *, now: float | None = None) -> float | None:
     if wait is None:
         LIMITED.labels(limit.name).inc()
     return wait
+
+
+def ask(limit: Limit, key: str, *, now: float | None = None) -> float | None:
+    """For a limit measured by cost: seconds to wait before this client's next request may start (0.0: go
+    now), or None if refused. Counts nothing: `spend` counts the request's cost once it has run."""
+    wait = _cost(limit, key, 0.0, now)
+    if wait is None:
+        LIMITED.labels(limit.name).inc()
+    return wait
+
+
+def spend(limit: Limit, key: str, cost: float, *, now: float | None = None) -> None:
+    """Count what a request cost (in the limit's units: server seconds for heavy pages), however much."""
+    if cost > 0:
+        _cost(limit, key, cost, now)
+
+
+def _cost(limit: Limit, key: str, cost: float, now: float | None) -> float | None:
+    now = timezone.now().timestamp() if now is None else now
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT limit_cost(%s, %s, %s, %s, %s, %s)",
+                       [_key(limit, key), now, 1 / limit.per_second, limit.burst, limit.max_wait, cost])
+        return cursor.fetchone()[0]
 
 
 def would_refuse(limit: Limit, key: str) -> bool:

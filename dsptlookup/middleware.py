@@ -144,37 +144,45 @@ class RequestSizeLimitMiddleware:
 
 
 class HeavyRequestThrottleMiddleware:
-    """One client cannot keep the site busy with expensive requests.
+    """One client cannot keep the site busy with expensive requests; a busy office can browse its area.
 
-    Expensive requests are area pages (and their CSV) and searches with a
-    long query. Each client address (dsptlookup.limits.client_address,
-    which honours TRUSTED_PROXY_COUNT) gets HEAVY_REQUESTS_PER_SECOND of them,
-    with bursts of HEAVY_BURST, counted across every app server in the
-    shared limiter. A request over the rate waits its turn (up to
-    HEAVY_MAX_WAIT_SECONDS: the thread sleeps, using no CPU, so run gunicorn
-    with threads: dsptlookup/gunicorn.py); past that it waits as long again
-    and gets 429 with Retry-After. Ordinary searches are never held up. Many
-    clients at once (a distributed attack) need a limit in front of the app
-    as well, at the proxy.
+    Expensive requests are area pages (and their downloads) and searches with a long query. Each client
+    address (dsptlookup.limits.client_address, which honours TRUSTED_PROXY_COUNT) may spend
+    HEAVY_SECONDS_PER_SECOND of the app's time on them, on average, with bursts of HEAVY_BURST_SECONDS,
+    counted across every app server in the shared limiter: what a request costs is measured once it has
+    run (`limits.spend`), so fifty advisers behind one address opening cheap area pages never wait, while a
+    client asking for costly pages as fast as it can soon does. Over its allowance a request waits its turn
+    (up to HEAVY_MAX_WAIT_SECONDS: the thread sleeps, using no CPU, so run gunicorn with threads:
+    dsptlookup/gunicorn.py); past that it waits as long again and gets 429 with Retry-After. Ordinary
+    searches are never held up. Many clients at once (a distributed attack) need a limit in front of the
+    app as well, at the proxy.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if is_heavy(request):
-            try:
-                wait = limits.take(heavy_limit(), limits.client_address(request))
-            except (OperationalError, InterfaceError):
-                wait = 0.0  # the database is down: the view answers with the outage page
-            if wait is None:
-                # Refused, but not at once: a client looping as fast as it can would
-                # otherwise spend the CPU on refusals (the sleep costs none).
-                time.sleep(settings.HEAVY_MAX_WAIT_SECONDS)
-                return self._too_many(request)
-            if wait > 0:
-                time.sleep(wait)
-        return self.get_response(request)
+        if not is_heavy(request):
+            return self.get_response(request)
+        client = limits.client_address(request)
+        try:
+            wait = limits.ask(heavy_limit(), client)
+        except (OperationalError, InterfaceError):
+            wait = 0.0  # the database is down: the view answers with the outage page
+        if wait is None:
+            # Refused, but not at once: a client looping as fast as it can would
+            # otherwise spend the CPU on refusals (the sleep costs none).
+            time.sleep(settings.HEAVY_MAX_WAIT_SECONDS)
+            return self._too_many(request)
+        if wait > 0:
+            time.sleep(wait)
+        started = time.perf_counter()
+        response = self.get_response(request)
+        try:
+            limits.spend(heavy_limit(), client, time.perf_counter() - started)
+        except (OperationalError, InterfaceError):
+            pass
+        return response
 
     @staticmethod
     def _too_many(request):
@@ -188,7 +196,8 @@ class HeavyRequestThrottleMiddleware:
 
 
 def heavy_limit() -> limits.Limit:
-    return limits.Limit("heavy", settings.HEAVY_REQUESTS_PER_SECOND, settings.HEAVY_BURST,
+    """Measured in seconds of the app's time: a client's allowance, its burst, and how long it may wait."""
+    return limits.Limit("heavy", settings.HEAVY_SECONDS_PER_SECOND, settings.HEAVY_BURST_SECONDS,
                         settings.HEAVY_MAX_WAIT_SECONDS)
 
 

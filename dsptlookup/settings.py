@@ -247,11 +247,11 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 IMPORT_UPLOAD_MAX_BYTES = int(os.environ.get("IMPORT_UPLOAD_MAX_BYTES", 100 * 1024 * 1024))
-# Expensive requests (area pages, long searches) per client address, per app
-# process: the rate, the burst, and how long one may wait for its turn before
-# getting 429 (dsptlookup/middleware.py).
-HEAVY_REQUESTS_PER_SECOND = float(os.environ.get("HEAVY_REQUESTS_PER_SECOND", "0.5"))
-HEAVY_BURST = float(os.environ.get("HEAVY_BURST", "3"))
+# Expensive requests (area pages, long searches), measured by what they cost: each client address may spend
+# this many seconds of the app's time a second on them, on average, this many at once, and wait this long for
+# its turn before getting 429 (dsptlookup/middleware.py), counted across every app server.
+HEAVY_SECONDS_PER_SECOND = float(os.environ.get("HEAVY_SECONDS_PER_SECOND", "0.5"))
+HEAVY_BURST_SECONDS = float(os.environ.get("HEAVY_BURST_SECONDS", "5"))
 HEAVY_MAX_WAIT_SECONDS = float(os.environ.get("HEAVY_MAX_WAIT_SECONDS", "2"))
 # Any request body larger than this is refused unread, except a signed-in
 # admin's upload (dsptlookup/middleware.py). Public forms send a few KB.
@@ -356,6 +356,18 @@ LOGGING = {
 METRICS_ALLOWED_NETWORKS = [n.strip() for n in os.environ.get("METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128").split(",")
                             if n.strip()]
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+
+# --- Shared caches in front of the app (docs/adr/0026-serving-from-the-edge.md) ---------------------------
+# Public pages say how long a shared cache may keep them and what they show (Surrogate-Key, Cache-Tag);
+# after a change the worker purges those keys through EDGE_PURGE: none (the default: pages live their
+# lifetime), log, http (POST {"keys": [...]} to EDGE_PURGE_URL), fastly (EDGE_PURGE_SERVICE) or cloudflare
+# (EDGE_PURGE_ZONE), with EDGE_PURGE_TOKEN.
+EDGE_PURGE = os.environ.get("EDGE_PURGE", "none")
+EDGE_PURGE_URL = os.environ.get("EDGE_PURGE_URL", "")
+EDGE_PURGE_SERVICE = os.environ.get("EDGE_PURGE_SERVICE", "")
+EDGE_PURGE_ZONE = os.environ.get("EDGE_PURGE_ZONE", "")
+EDGE_PURGE_TOKEN = os.environ.get("EDGE_PURGE_TOKEN", "")
+EDGE_PURGE_TIMEOUT = float(os.environ.get("EDGE_PURGE_TIMEOUT", "10"))
 
 # --- The service ------------------------------------------------------------
 SERVICE_NAME = "DSPT Lookup"

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from dsptlookup import health
 from providers.councils import api, api_docs
+from providers.edge.caching import CONTENT, DATA, public, public_patterns
 from providers.staff import passkeys
 
 urlpatterns = [
@@ -12,9 +13,9 @@ urlpatterns = [
     path("metrics", health.metrics, name="metrics"),
     *passkeys.urls(),
     path("admin/", admin.site.urls),  # the site itself: providers/staff/admin_site.py
-    path("api/v1/openapi.json", api.openapi, name="api_openapi"),
-    path("api/v1/docs/", api_docs.docs, name="api_docs"),
+    path("api/v1/openapi.json", public(CONTENT)(api.openapi), name="api_openapi"),
+    path("api/v1/docs/", public(CONTENT)(api_docs.docs), name="api_docs"),
     # The API's own paths, without a namespace: reverse("api_services") as before django-ninja.
-    path("api/v1/", include(api.api.urls[0])),
+    path("api/v1/", include(public_patterns(api.api.urls[0], DATA))),
     path("", include("providers.urls")),
 ]

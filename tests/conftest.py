@@ -55,8 +55,8 @@ def collected_static(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def no_throttle_in_tests(settings):
     """Tests ask for many area pages in a moment; the throttle has its own test (test_hostile_traffic)."""
-    settings.HEAVY_REQUESTS_PER_SECOND = 10_000
-    settings.HEAVY_BURST = 10_000
+    settings.HEAVY_SECONDS_PER_SECOND = 10_000
+    settings.HEAVY_BURST_SECONDS = 10_000
 
 
 @pytest.fixture(autouse=True)

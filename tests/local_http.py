@@ -2,7 +2,8 @@
 
 `files` maps a path ('/dspt.csv') to bytes; `headers` adds headers per path;
 `requests` records (path, If-None-Match) of each request. Set `delay` to
-make the server slow, or `status` to answer with an error.
+make the server slow, or `status` to answer with an error. A POST is
+answered 200 and its (path, headers, body) kept in `posts` (a CDN's purge API).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ class LocalFileServer:
         self.files: dict[str, bytes] = {}
         self.headers: dict[str, dict[str, str]] = {}
         self.requests: list[tuple[str, str]] = []
+        self.posts: list[tuple[str, dict, bytes]] = []
         self.delay = 0.0
         self.status: int | None = None
         server = self
@@ -49,6 +51,14 @@ class LocalFileServer:
                         self.wfile.write(body[start:start + 64 * 1024])
                     except (BrokenPipeError, ConnectionResetError):
                         return
+
+            def do_POST(self):  # noqa: N802
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                server.posts.append((self.path, dict(self.headers), body))
+                self.send_response(server.status or 200)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"{}")
 
             def log_message(self, *args):
                 pass

@@ -18,12 +18,13 @@ import re
 from django.core.paginator import EmptyPage
 from django.db.models import Q
 from django.db.models.functions import Lower
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.utils import timezone
 from ninja import NinjaAPI, Query, Status
 from ninja.errors import ValidationError
 
 from providers.councils import api_schemas as schemas
+from providers.edge import keys
 from providers.imports import freshness
 from providers.register import shape
 from providers.register.models import Location, Provider
@@ -36,20 +37,10 @@ OTHER_METHODS = ["POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
 class OpenAPI(NinjaAPI):
-    """Every answer, errors included, may be cached for five minutes, and is JSON."""
+    """Every answer, errors included, is JSON. (What a cache may keep: dsptlookup/urls.py, public(DATA).)"""
 
     def get_content_type(self) -> str:
         return "application/json"  # JSON is UTF-8 by definition; the same header as before django-ninja
-
-    def create_response(self, request, data, *, status=None, temporal_response=None) -> HttpResponse:
-        return with_api_headers(super().create_response(request, data, status=status,
-                                                        temporal_response=temporal_response))
-
-
-def with_api_headers(response: HttpResponse) -> HttpResponse:
-    """Answers may be cached for five minutes. (Any website may read them: dsptlookup/middleware.py.)"""
-    response.setdefault("Cache-Control", "public, max-age=300")
-    return response
 
 
 api = OpenAPI(
@@ -100,7 +91,7 @@ def openapi_document(server_url: str) -> dict:
 
 def openapi(request):
     """/api/v1/openapi.json"""
-    return with_api_headers(JsonResponse(openapi_document(request.build_absolute_uri("/"))))
+    return JsonResponse(openapi_document(request.build_absolute_uri("/")))
 
 
 @api.get("services", response={200: schemas.SearchResults, 400: schemas.Error}, url_name="api_services",
@@ -108,7 +99,7 @@ def openapi(request):
 def services(request, params: Query[schemas.SearchParams]):
     """Care services matching `q`: a name, a town, a postcode (full or partial), or a CQC location or
     provider ID or ODS code. Best or nearest first. `type` and `status` narrow the list."""
-    today = timezone.localdate()
+    today, base = timezone.localdate(), _base(request)
     result = find_services(query=params.q, category=params.type or "", status=params.status or "", today=today)
     found, pages = _paged(request, IdsFirstPaginator(result.services, params.page_size), params.page)
     return {
@@ -119,7 +110,7 @@ def services(request, params: Query[schemas.SearchParams]):
                       "radius_miles": result.radius} if result.place else None),
         "unknown_postcode": result.unknown_postcode or None,
         **pages,
-        "results": [care_service(location, today=today, base_url=_base(request)) for location in found],
+        "results": [care_service(location, today=today, base_url=base) for location in found],
         "data_as_of": freshness.data_dates().as_json(),
     }
 
@@ -132,6 +123,7 @@ def service(request, cqc_location_id: schemas.LocationId):
     location = Location.objects.with_dspt_status().filter(cqc_location_id=cqc_location_id).first()
     if location is None:
         return Status(404, {"error": f"No care service with CQC location ID {cqc_location_id}."})
+    keys.about_location(request, location)
     data = care_service(location, today=timezone.localdate(), base_url=_base(request), history=True)
     return {**data, "data_as_of": freshness.data_dates().as_json()}
 
@@ -145,7 +137,8 @@ def by_ods_code(request, ods_code: schemas.OdsCode):
     locations = (Location.objects.filter(Q(ods_code=code) | Q(provider__ods_code=code))
                  .with_dspt_status().registered_first()[:500])
     today = timezone.localdate()
-    results = [care_service(location, today=today, base_url=_base(request)) for location in locations]
+    base = _base(request)
+    results = [care_service(location, today=today, base_url=base) for location in locations]
     if not results:
         return Status(404, {"error": f"No care service with ODS code {code}."})
     return {"ods_code": code, "count": len(results), "results": results, "data_as_of": freshness.data_dates().as_json()}
@@ -161,6 +154,7 @@ def provider(request, cqc_provider_id: schemas.ProviderId, params: Query[schemas
     found = Provider.objects.filter(cqc_provider_id=cqc_provider_id).first()
     if found is None:
         return Status(404, {"error": f"No provider with CQC provider ID {cqc_provider_id}."})
+    keys.about(request, provider=cqc_provider_id)
     today, base = timezone.localdate(), _base(request)
     services = Location.objects.registered().filter(provider=found).order_by(Lower("name"), "pk")
     page, pages = _paged(request, IdsFirstPaginator(services, params.page_size), params.page)

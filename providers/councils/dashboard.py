@@ -12,9 +12,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Max
+from django.utils.text import slugify
 
-from providers.imports.models import ImportRun
+from providers.imports import freshness
 from providers.register.models import Location
 from providers.results import presenter
 from providers.results.dspt_status import ALL_STATUSES, year_label, year_needed_on
@@ -105,18 +105,25 @@ class Figures:
 
 
 def england_figures(today: dt.date) -> Figures:
-    """England's figures, the same on every area page: worked out once a day and after each import, then cached.
-
-    (About 150 ms at 30,000 services, too much to repeat for every page.)
+    """England's figures, the same on every area page: worked out once a day and after each change of the
+    data, then kept in the shared cache. (About 150 ms at 30,000 services, too much to repeat for every page.)
     """
     return cache.get_or_set(england_key("england-figures", today),
                             lambda: Figures.of(Location.objects.registered(), today), ENGLAND_CACHE_SECONDS)
 
 
+def area_figures(name: str, today: dt.date) -> Figures:
+    """An area's figures, kept like England's: a busy office browsing its area costs a query a page, not six
+    (the limit on heavy pages counts what they cost: dsptlookup/middleware.py)."""
+    return cache.get_or_set(england_key(f"area-figures:{slugify(name)}", today),
+                            lambda: Figures.of(Location.objects.registered().in_area(name), today),
+                            ENGLAND_CACHE_SECONDS)
+
+
 def england_key(what: str, today: dt.date) -> str:
-    """A cache key for something about all of England: new each day and after each import."""
-    newest = ImportRun.objects.filter(state=ImportRun.State.SUCCEEDED, dry_run=False).aggregate(Max("pk"))["pk__max"]
-    return f"{what}:{today.isoformat()}:{newest or 0}"
+    """A cache key for figures worked out from our data: new each day and whenever the data changes (an
+    import, an undo, an admin's edit: the data version of providers/imports/freshness.py)."""
+    return f"{what}:{today.isoformat()}:{freshness.data_dates().version}"
 
 
 def build(*, area_name: str, area: Figures, england: Figures, today: dt.date, list_url: str) -> Dashboard:

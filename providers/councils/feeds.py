@@ -24,13 +24,13 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
 from providers.councils.dashboard import ENGLAND, ENGLAND_CACHE_SECONDS, england_key
+from providers.edge import keys
 from providers.register.models import DsptAssessment, Location, Provider
 from providers.register.shape import care_service
 from providers.results import presenter
 from providers.results.dspt_status import CURRENT_STATUSES, plain_status, stopped_counting_on
 
 FEED_LENGTH = 50
-FEED_CACHE_SECONDS = 15 * 60
 PUBLISHED, CHANGED, STOPPED = "published", "changed", "stopped"
 
 
@@ -156,11 +156,6 @@ class _ChangesFeed(Feed):
     feed_type = PlainTextAtom
     author_name = item_author_name = settings.SERVICE_NAME
 
-    def __call__(self, request, *args, **kwargs):
-        response = super().__call__(request, *args, **kwargs)
-        response["Cache-Control"] = f"public, max-age={FEED_CACHE_SECONDS}"  # feeds change with imports and days
-        return response
-
     def subject(self, request, *, name: str, link: str, locations) -> Subject:
         return Subject(name=name, link=link, locations=locations, today=timezone.localdate(),
                        base_url=request.build_absolute_uri("/").rstrip("/"))
@@ -211,9 +206,7 @@ class AreaFeed(_ChangesFeed):
         if content is None:
             content = super().__call__(request, *args, **kwargs).content
             cache.set(key, content, ENGLAND_CACHE_SECONDS)
-        response = HttpResponse(content, content_type="application/atom+xml; charset=utf-8")
-        response["Cache-Control"] = f"public, max-age={FEED_CACHE_SECONDS}"
-        return response
+        return HttpResponse(content, content_type="application/atom+xml; charset=utf-8")
 
     def get_object(self, request, slug):
         if slug == ENGLAND:
@@ -222,6 +215,7 @@ class AreaFeed(_ChangesFeed):
         name = Location.objects.registered().area_names().get(slug)
         if name is None:
             raise Http404("No such area")
+        keys.about(request, area=slug)
         return self.subject(request, name=name, link=reverse("area", args=[slug]),
                             locations=Location.objects.registered().in_area(name))
 
@@ -235,7 +229,8 @@ class AreaFeed(_ChangesFeed):
 
 class ServiceFeed(_ChangesFeed):
     def get_object(self, request, location_id):
-        location = get_object_or_404(Location, cqc_location_id=location_id)
+        location = get_object_or_404(Location.objects.select_related("provider"), cqc_location_id=location_id)
+        keys.about_location(request, location)
         return self.subject(request, name=location.display_name, link=reverse("service", args=[location_id]),
                             locations=Location.objects.filter(pk=location.pk))
 
@@ -251,6 +246,7 @@ class ProviderFeed(_ChangesFeed):
 
     def get_object(self, request, provider_id):
         provider = get_object_or_404(Provider, cqc_provider_id=provider_id)
+        keys.about(request, provider=provider_id)
         return self.subject(request, name=provider.name, link=reverse("provider", args=[provider_id]),
                             locations=Location.objects.registered().filter(provider=provider))
 

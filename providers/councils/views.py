@@ -14,6 +14,7 @@ from django.utils.text import slugify
 
 from providers.councils import dashboard, exports
 from providers.councils.forms import AreaFilterForm
+from providers.edge import keys
 from providers.imports import freshness
 from providers.register.models import Location
 from providers.register.shape import COLUMNS
@@ -35,6 +36,7 @@ def _area_services(request, slug):
     name = Location.objects.registered().area_names().get(slug)
     if name is None:
         raise Http404("No such area")
+    keys.about(request, area=slug)
     form = AreaFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {"type": "", "status": "", "sort": "name", "year": None}
     today = timezone.localdate()
@@ -74,13 +76,16 @@ def area(request, slug):
     if slug == dashboard.ENGLAND:
         return england(request)
     name, services, form, filters, today = _area_services(request, slug)
-    figures = dashboard.Figures.of(Location.objects.registered().in_area(name), today)
+    figures = dashboard.area_figures(name, today)
     board = dashboard.build(area_name=name, area=figures, england=dashboard.england_figures(today), today=today,
                             list_url=reverse("area", args=[slug]))
     filtered = filters["type"] or filters["status"] or filters["year"]
     counts = services.order_by().status_counts(today) if filtered else figures.statuses  # unfiltered: already counted
     # A page at a time: the largest areas have over a thousand services (the CSV has them all).
-    page = Paginator(services, AREA_PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(services, AREA_PAGE_SIZE)
+    if not filtered:
+        paginator.count = figures.total  # counted already, with the figures: no second count
+    page = paginator.get_page(request.GET.get("page"))
     page.object_list = [(location, location.dspt_status(today)) for location in page.object_list]
     context = {
         "area_name": name, "slug": slug, "form": form, "filters": filters, "page": page,

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from dsptlookup import limits
@@ -51,7 +50,6 @@ def what_to_follow(params) -> tuple[str, str, str, str]:
     raise Http404("Nothing to follow")
 
 
-@never_cache
 def follow(request):
     """/follow/?service=<CQC location ID> (or provider=, area=, remind=): the sign-up form."""
     params = request.POST if request.method == "POST" else request.GET
@@ -79,7 +77,6 @@ def check_email(request):
     return render(request, "following/check_email.html", {"days": settings.FOLLOW_CONFIRM_DAYS})
 
 
-@never_cache
 def confirm(request, signed):
     """The link in the confirmation email: what will start, and a button to start it.
 
@@ -95,7 +92,6 @@ def confirm(request, signed):
     return render(request, "following/confirm.html", {"waiting": subscriber.follows.waiting(), "signed": signed})
 
 
-@never_cache
 def manage(request, token):
     """Everything an address follows, each with a button to stop it."""
     subscriber = get_object_or_404(Subscriber, token=token)
@@ -112,7 +108,6 @@ def manage(request, token):
 
 
 @csrf_exempt  # RFC 8058: mail programs POST "List-Unsubscribe=One-Click" here, with no form of ours
-@never_cache
 def stop(request, token):
     """Stop every email and delete the address: a button on the page, or one click in a mail program."""
     subscriber = Subscriber.objects.filter(token=token).first()

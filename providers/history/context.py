@@ -27,11 +27,15 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, connection
+from django.dispatch import Signal
 
 logger = logging.getLogger(__name__)
 
 VIA = ("admin", "import", "undo", "command", "migration", "worker")
 _stack = threading.local()
+# Sent when a context ends, with its context_id: what it changed can now be read from the record
+# (providers/edge/purge.py tells shared caches which pages changed).
+changes_recorded = Signal()
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,8 @@ def recorded(via: str, **details):
         except DatabaseError:
             # The enclosing transaction failed; rolling it back puts the session's setting back as it was.
             logger.debug("Could not restore the record's context on a failed transaction")
+        else:
+            changes_recorded.send(sender=Context, context_id=context.id)
 
 
 def _contexts() -> list[Context]:

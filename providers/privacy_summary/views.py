@@ -36,6 +36,4 @@ def _privacy_summary_page(request, data: dict, *, example: bool):
                     for value in (values if isinstance(values, list) else [values]) if value not in ("", None)],
     }
     context["paste_html"] = render_to_string("privacy_summary/_paste.html", context)
-    response = render(request, "privacy_summary/result.html", context)
-    response["Cache-Control"] = "no-store" if not example else "public, max-age=3600"
-    return response
+    return render(request, "privacy_summary/result.html", context)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from providers.councils import feeds
+from providers.edge import keys
 from providers.provider_pages.forms import ProviderFilterForm
 from providers.register import shape
 from providers.register.models import Location, Provider
@@ -41,6 +42,7 @@ def provider_easy_read(request, provider_id):
 
 def _provider_context(request, provider_id: str, *, url_name: str) -> dict:
     organisation = get_object_or_404(Provider, cqc_provider_id=provider_id)
+    keys.about(request, provider=provider_id)
     today = timezone.localdate()
     registered = Location.objects.registered().filter(provider=organisation)
     form = ProviderFilterForm(request.GET or None)

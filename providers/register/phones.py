@@ -21,8 +21,11 @@ def _parsed_phone(phone: str):
     return number if phonenumbers.is_valid_number(number) else None
 
 
+@functools.lru_cache(maxsize=16384)
 def phone_display(phone: str) -> str:
-    """'01510000000' -> '0151 000 0000', grouped as people write it; anything else as it is."""
+    """'01510000000' -> '0151 000 0000', grouped as people write it; anything else as it is.
+
+    Remembered: a page of the API or a download formats the same numbers again and again."""
     number = _parsed_phone(phone)
     if number is None:
         return phone

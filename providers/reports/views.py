@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 
 from dsptlookup import limits
 from providers.reports import saving
+from providers.register.models import Location
 from providers.reports.forms import ProblemReportForm
 
 # Five reports at once from one client, then one each 12 minutes (five an hour).
@@ -19,6 +20,7 @@ def contact(request):
     """
     form = ProblemReportForm(request.POST or None, initial={"page": request.GET.get("page", "")[:300],
                                                             "location_id": request.GET.get("service", "")[:20]})
+    about = Location.objects.filter(cqc_location_id=form["location_id"].value() or "").first()
     if request.method == "POST" and form.is_valid():
         if _too_many_reports(request):
             form.add_error(None, "You have sent a lot of reports. Please try again in an hour.")
@@ -26,7 +28,7 @@ def contact(request):
             if not form.is_bot:
                 saving.save_report(**{k: form.cleaned_data[k] for k in ("message", "email", "page", "location_id")})
             return redirect("contact_thanks")
-    return render(request, "reports/contact.html", {"form": form})
+    return render(request, "reports/contact.html", {"form": form, "about": about})
 
 
 def contact_thanks(request):

@@ -13,7 +13,6 @@ from urllib.parse import quote
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 
 from providers.register.models import Location
 from providers.results import status_text
@@ -27,7 +26,6 @@ from providers.search.forms import SearchForm
 EASY_READ_SWITCH = {"url": reverse_lazy("easy_read_your_information"), "label": "Easy Read"}
 
 
-@never_cache  # what someone typed stays on their screen only, in no cache
 def your_rights(request):
     """Choose the care service, then answer a few questions; a POST of the answers gives the letters."""
     service_id = request.POST.get("service") or request.GET.get("service", "")

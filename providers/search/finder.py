@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import BooleanField, Count, F, Func, Q, QuerySet, Value
 
@@ -49,7 +50,12 @@ class SearchResult:
     did_you_mean: str = ""  # the query as corrected, when it matched only through a correction
     exact_location_id: str = ""  # a code that names one service: go straight to it
     code: str = ""  # the code searched for, when the query was one
-    providers: list = field(default_factory=list)  # providers whose name was typed: "Care services run by ..."
+    words: str = ""  # the words searched for, when the query was words
+
+    @cached_property
+    def providers(self) -> list:
+        """Providers whose name was typed ("Care services run by ..."): asked for by the search page only."""
+        return providers_named(self.words) if self.words else []
 
 
 def find_services(*, query: str, category: str = "", status: str = "", today: dt.date) -> SearchResult:
@@ -71,7 +77,7 @@ def find_services(*, query: str, category: str = "", status: str = "", today: dt
     if plan is None:
         return SearchResult(services=services.none(), used_query=used_query)
     return SearchResult(services=services.matching(plan), used_query=used_query, did_you_mean=plan.did_you_mean,
-                        providers=providers_named(query))
+                        words=query)
 
 
 def providers_named(query: str, *, most: int = 3) -> list[Provider]:

@@ -11,7 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.paginator import EmptyPage, Paginator
-from django.db.models import Count, Window
+from django.db import connection
+from django.db.models import Count, GeneratedField, Window
 from django.urls import reverse
 
 from providers.register.models import Location
@@ -49,42 +50,97 @@ class SearchPaginator(Paginator):
         Also sets the total (a window count in the same query): no rows on
         the first page means no matches; past it, the total needs its own count.
         """
-        try:
-            wanted = max(1, int(number))
-        except (TypeError, ValueError):
-            wanted = 1
+        ranked = self.ranked(number, *fields)
+        found = list(ranked) if ranked is not None else []
+        return found, self.counted(found[0]["matches"] if found else None, number)
+
+    def ranked(self, number, *fields):
+        """The page's query (values of `fields`, the number of matches and any distance), or None for a page
+        number past any list: never an OFFSET PostgreSQL may not be able to hold (past 2^63 it fails)."""
+        wanted = _wanted(number)
         if wanted > MAX_PAGE:
-            # No list is this long: count, and say it is past the end (get_page shows the last page), rather
-            # than ask PostgreSQL for an OFFSET it may not be able to hold (past 2^63 it answers with an error).
-            self.__dict__["count"] = self.object_list.count()
-            return [], self.validate_number(wanted)
+            return None
         extra = [name for name in ("distance",) if name in self.object_list.query.annotations]
         bottom = (wanted - 1) * self.per_page
-        found = list(self.object_list.annotate(matches=Window(Count("pk")))
-                     .values(*fields, "matches", *extra)[bottom:bottom + self.per_page])
-        self.__dict__["count"] = found[0]["matches"] if found else (0 if wanted == 1 else self.object_list.count())
-        return found, self.validate_number(number)  # raises for a page past the end, now the count is known
+        return (self.object_list.annotate(matches=Window(Count("pk")))
+                .values(*fields, "matches", *extra)[bottom:bottom + self.per_page])
+
+    def counted(self, total: int | None, number) -> int:
+        """Sets the total, from the page's own rows (None when it has none: then no matches on the first page,
+        or past the end a count); returns the page number, or raises for a page past the end."""
+        self.__dict__["count"] = total if total is not None else (0 if _wanted(number) == 1 else self.object_list.count())
+        return self.validate_number(number)
 
 
 class IdsFirstPaginator(SearchPaginator):
-    """Pages of a search for the API: the page's IDs and the total in one query, then those rows in full.
+    """Pages of a search for the API: ranked on the care service table alone, then that page's rows in full.
 
     Ranking hundreds of matches is cheap on one table (about 1 ms for a big
     city); joining every match to its provider and DSPT record before
-    sorting is not (about 12 ms). So one query returns the page's IDs, in
-    order, with the number of matches and any distance; a second, plain
-    query fetches those rows with every field and their DSPT record, as the
-    API shows them all.
+    sorting is not (about 12 ms). So the ranking query picks the page's IDs,
+    in order, with the number of matches and any distance, and the same
+    statement joins just those rows to their provider, DSPT organisation and
+    result (full_rows): one round trip, and no second query for the ORM to
+    build (that, and django-ninja's checking of Django objects, made the API
+    slower than the search page showing the same results).
     """
 
     def page(self, number):
-        found, number = self.page_of(number, "pk")
-        rows = Location.objects.with_dspt_status().defer(*SEARCH_KEYS).in_bulk([row["pk"] for row in found])
-        services = []
-        for row in found:
-            services.append(rows[row["pk"]])
-            services[-1].distance = row.get("distance")
+        ranked = self.ranked(number, "pk")
+        services = full_rows(ranked) if ranked is not None else []
+        number = self.counted(services[0].matches if services else None, number)
         return self._get_page(services, number, self)
+
+
+def _wanted(number) -> int:
+    try:
+        return max(1, int(number))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _columns(model) -> list:
+    return [f for f in model._meta.concrete_fields
+            if not isinstance(f, GeneratedField) and f.name not in SEARCH_KEYS]
+
+
+def full_rows(ranked) -> list[Location]:
+    """The ranked page's services, in order, with provider, DSPT organisation and result (as select_related
+    leaves them), each with `matches` (the total) and `distance` (or None)."""
+    from providers.register.models import DsptAssessment, DsptOrganisation, Provider
+
+    parts = [(Location, "l"), (Provider, "p"), (DsptOrganisation, "o"), (DsptAssessment, "a")]
+    columns = {model: _columns(model) for model, _ in parts}
+    select = ", ".join(f'{alias}."{f.column}"' for model, alias in parts for f in columns[model])
+    distance = "r.distance" if "distance" in ranked.query.values_select + tuple(ranked.query.annotation_select) \
+        else "NULL"
+    sql, params = ranked.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+            SELECT r.matches, {distance}, {select}
+            FROM (SELECT ranked.*, row_number() OVER () AS position FROM ({sql}) ranked) r
+            JOIN {Location._meta.db_table} l ON l.id = r.pk
+            JOIN {Provider._meta.db_table} p ON p.id = l.provider_id
+            LEFT JOIN {DsptOrganisation._meta.db_table} o ON o.id = l.dspt_organisation_id
+            LEFT JOIN {DsptAssessment._meta.db_table} a ON a.id = o.current_assessment_id
+            ORDER BY r.position""", params)
+        rows = cursor.fetchall()
+    services = []
+    for row in rows:
+        made, start = {}, 2
+        for model, _ in parts:
+            fields = columns[model]
+            values = row[start:start + len(fields)]
+            start += len(fields)
+            made[model] = model.from_db("default", [f.attname for f in fields], values) if values[0] is not None \
+                else None
+        service = made[Location]
+        service.provider, service.dspt_organisation = made[Provider], made[DsptOrganisation]
+        if service.dspt_organisation is not None:
+            service.dspt_organisation.current_assessment = made[DsptAssessment]
+        service.matches, service.distance = row[0], row[1]
+        services.append(service)
+    return services
 
 
 @dataclass(frozen=True, slots=True)

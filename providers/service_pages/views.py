@@ -17,14 +17,15 @@ from django.utils.html import escape
 from django.utils.http import http_date
 from django.utils.safestring import mark_safe
 
+from providers.edge import keys
 from providers.imports import freshness
 from providers.register.models import Location
-from providers.reports.forms import ProblemReportForm
 from providers.results import badges, presenter, status_text
 
 
-def _service_context(location_id: str) -> dict:
+def _service_context(request, location_id: str) -> dict:
     location = get_object_or_404(Location.objects.with_dspt_status(), cqc_location_id=location_id)
+    keys.about_location(request, location)  # what a shared cache purges it by (providers/edge/keys.py)
     today = timezone.localdate()
     result = location.dspt_result(today)
     organisation = location.dspt_organisation
@@ -58,7 +59,6 @@ def service(request, location_id):
     if context["organisation"]:
         context["dspt_record_url"] = settings.DSPT_ORGANISATION_URL.format(code=quote(context["organisation"].ods_code))
     context["website_url"] = _web_address(context["location"].website)
-    context["problem_form"] = ProblemReportForm()
     return render(request, "service_pages/service.html", context)
 
 
@@ -76,7 +76,7 @@ def _web_address(text: str) -> str:
 
 def service_easy_read(request, location_id):
     """The Easy Read version of a care service's page."""
-    context = _service_context(location_id)
+    context = _service_context(request, location_id)
     context["switch"] = {"url": reverse("service", args=[location_id]), "label": "Standard version of this page"}
     return render(request, "service_pages/easy_read.html", context)
 
@@ -144,13 +144,16 @@ def _image_response(request, badge: badges.Badge, *, etag: str, render_body, con
         response = HttpResponse(render_body(), content_type=content_type)
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
-    response["Cache-Control"] = f"public, max-age={BADGE_MAX_AGE}, s-maxage={BADGE_MAX_AGE}"
+    response["Cache-Control"] = (f"public, max-age={BADGE_MAX_AGE}, s-maxage={BADGE_MAX_AGE}, "
+                                 "stale-while-revalidate=60, stale-if-error=86400")
+    keys.label(response, request)
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     return response
 
 
 def badge(request, location_id):
     """/services/<id>/badge.svg: the live result as a picture other websites can show."""
+    keys.about(request, service=location_id)
     live = _badge_of(location_id)
     return _image_response(request, live, etag=f'"{live.version}-svg"', content_type="image/svg+xml; charset=utf-8",
                            render_body=lambda: badges.render_svg(live))
@@ -158,6 +161,7 @@ def badge(request, location_id):
 
 def badge_png(request, location_id, scale=1):
     """/services/<id>/badge.png (and badge@2x.png): the same badge for email programs and letters."""
+    keys.about(request, service=location_id)
     live = _badge_of(location_id)
     return _image_response(request, live, etag=f'"{live.version}-png{scale}"', content_type="image/png",
                            render_body=lambda: badges.render_png(live, scale=scale))
@@ -169,7 +173,7 @@ def _share_context(request, location_id: str, *, with_qr: bool = False) -> dict:
     with_qr: draw the QR code inline (posters). It takes about 9 ms, so the
     service page links to /qr.svg instead, which the browser fetches and caches.
     """
-    context = _service_context(location_id)
+    context = _service_context(request, location_id)
     location = context["location"]
     page_url = request.build_absolute_uri(reverse("service", args=[location_id]))
     context.update(
@@ -197,11 +201,11 @@ def _qr_svg(url: str, *, scale: int, sized: bool = False) -> str:
 def qr_code(request, location_id):
     """/services/<id>/qr.svg: a QR code to the service's permanent page, for letters and leaflets."""
     get_object_or_404(Location, cqc_location_id=location_id)
+    keys.about(request, service=location_id)
     page_url = request.build_absolute_uri(reverse("service", args=[location_id]))
     svg = _qr_svg(page_url, scale=8, sized=True).replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="dspt-lookup-{location_id}-qr.svg"'
-    response["Cache-Control"] = "public, max-age=86400"  # the page it points to never moves
     return response
 
 

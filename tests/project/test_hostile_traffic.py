@@ -114,6 +114,28 @@ def test_other_methods_on_the_api_get_json_405(client):
 
 
 @pytest.mark.django_db
+def test_fifty_advisers_behind_one_address_browse_their_area_without_a_wait(client, settings, sample_loaded,
+                                                                          time_machine, monkeypatch):
+    """A council office: 50 people behind one address, each opening an area page every 10 seconds for a
+    minute (5 a second in all), at the default limit, each page's real cost counted: no 429, no wait."""
+    import datetime as dt
+
+    from dsptlookup import middleware
+
+    settings.HEAVY_SECONDS_PER_SECOND, settings.HEAVY_BURST_SECONDS = 0.5, 5  # the defaults
+    settings.TRUSTED_PROXY_COUNT = 1
+    waited = []
+    monkeypatch.setattr(middleware.time, "sleep", waited.append)
+    start = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
+    for n in range(300):
+        time_machine.move_to(start + dt.timedelta(seconds=n * 0.2), tick=False)
+        response = client.get(f"/areas/{['liverpool', 'leeds', 'bristol-city-of'][n % 3]}/",
+                              HTTP_X_FORWARDED_FOR="192.0.2.10")
+        assert response.status_code == 200, n
+    assert waited == []
+
+
+@pytest.mark.django_db
 def test_hsts_preload_only_when_asked(client, settings):
     settings.SECURE_SSL_REDIRECT = False
     settings.SECURE_HSTS_SECONDS = 31536000
@@ -183,16 +205,23 @@ def test_a_hung_database_gives_the_503_page_within_seconds():
 
 
 @pytest.mark.django_db
-def test_one_client_cannot_keep_the_site_busy_with_expensive_requests(client, settings):
-    """Long searches and area pages: a burst, then one at a time at the set rate; others are not held up."""
-    settings.HEAVY_REQUESTS_PER_SECOND, settings.HEAVY_BURST, settings.HEAVY_MAX_WAIT_SECONDS = 4, 3, 1
+def test_one_client_cannot_keep_the_site_busy_with_expensive_requests(client, settings, monkeypatch):
+    """Long searches and area pages: a burst, then held to the set share of the app's time; others are not held up.
+
+    Each request here is made to cost one second of the app's time (what the middleware measures once it
+    has run), so the client's allowance of 4 a second, 3 at once, lets 3 through and then one each 0.25 s."""
+    from dsptlookup import limits
+
+    settings.HEAVY_SECONDS_PER_SECOND, settings.HEAVY_BURST_SECONDS, settings.HEAVY_MAX_WAIT_SECONDS = 4, 3, 1
     settings.TRUSTED_PROXY_COUNT = 1
+    spend = limits.spend
+    monkeypatch.setattr(limits, "spend", lambda limit, key, cost, **kw: spend(limit, key, 1.0, **kw))
     attacker = {"HTTP_X_FORWARDED_FOR": "203.0.113.66"}
     long_query = {"q": " ".join(f"word{n}" for n in range(12))}
     started = time.monotonic()
-    for _ in range(7):
+    for _ in range(8):
         assert client.get("/search/", long_query, **attacker).status_code == 200
-    assert time.monotonic() - started >= 0.9  # 3 at once, then 4 more at 4 a second
+    assert time.monotonic() - started >= 0.9  # 4 at once (the last after the burst is spent), then 4 more at 4 a second
     # Someone else, and ordinary searches from the same client, are not held up.
     started = time.monotonic()
     assert client.get("/search/", long_query, HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 200
@@ -203,17 +232,21 @@ def test_one_client_cannot_keep_the_site_busy_with_expensive_requests(client, se
 
 @pytest.mark.django_db
 def test_requests_arriving_together_wait_their_turn_then_are_refused(settings):
-    """Many requests at once from one client (as from many connections): queued up to the wait, then 429."""
+    """What each request cost is counted once it has run: a client over its allowance waits, then is refused."""
     from django.test import RequestFactory
 
     from dsptlookup import limits
     from dsptlookup.middleware import HeavyRequestThrottleMiddleware, heavy_limit
 
-    settings.HEAVY_REQUESTS_PER_SECOND, settings.HEAVY_BURST, settings.HEAVY_MAX_WAIT_SECONDS = 2, 3, 1
-    waits = [limits.take(heavy_limit(), "203.0.113.66", now=100.0) for _ in range(8)]
-    assert waits == [0.0, 0.0, 0.0, 0.5, 1.0, None, None, None]
-    assert limits.take(heavy_limit(), "198.51.100.7", now=100.0) == 0.0  # another client has its own turn
-    assert limits.take(heavy_limit(), "203.0.113.66", now=103.0) == 0.0  # and the first gets turns back with time
+    settings.HEAVY_SECONDS_PER_SECOND, settings.HEAVY_BURST_SECONDS, settings.HEAVY_MAX_WAIT_SECONDS = 2, 3, 1
+    waits = []
+    for cost in (2, 2, 1, 1):
+        waits.append(limits.ask(heavy_limit(), "203.0.113.66", now=100.0))
+        limits.spend(heavy_limit(), "203.0.113.66", cost, now=100.0)
+    waits.append(limits.ask(heavy_limit(), "203.0.113.66", now=100.0))
+    assert waits == [0.0, 0.0, 0.5, 1.0, None]  # 6 seconds spent with 3 allowed at once, at 2 a second
+    assert limits.ask(heavy_limit(), "198.51.100.7", now=100.0) == 0.0  # another client has its own turn
+    assert limits.ask(heavy_limit(), "203.0.113.66", now=103.0) == 0.0  # and the first gets turns back with time
     request = RequestFactory().get("/api/v1/services", {"q": "x " * 30})
     refused = HeavyRequestThrottleMiddleware._too_many(request)
     assert refused.status_code == 429 and refused["Retry-After"] == "5"

@@ -13,7 +13,14 @@ pytestmark = pytest.mark.django_db
 def test_a_report_from_a_service_page_is_stored_with_the_service(client):
     location = LocationFactory()
     html = client.get(reverse("service", args=[location.cqc_location_id])).content.decode()
-    assert "Something wrong on this page?" in html and 'action="/contact/"' in html
+    # The form is on a page of its own (so the service page sets no cookie and a shared cache may keep it),
+    # reached from the service page with the service named (issue 41; docs/adr/0026).
+    assert "Something wrong on this page?" in html
+    link = f'href="/contact/?service={location.cqc_location_id}&amp;page=/services/{location.cqc_location_id}/"'
+    assert link in html
+    form = client.get(f"/contact/?service={location.cqc_location_id}&page=/services/{location.cqc_location_id}/")
+    assert 'action="/contact/"' in form.content.decode() and location.display_name in form.content.decode()
+    assert f'name="location_id" value="{location.cqc_location_id}"' in form.content.decode()
     response = client.post("/contact/", {"message": "The phone number is wrong.", "email": "",
                                          "page": f"/services/{location.cqc_location_id}/",
                                          "location_id": location.cqc_location_id, "nickname": ""})
