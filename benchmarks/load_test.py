@@ -149,11 +149,26 @@ def etag_of(port: int, path: str) -> str:
     return response.getheader("ETag", "")
 
 
+# A wrk script: each request from one of 250 visitors behind the proxy (as many people, not one client).
+MANY_VISITORS = """
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", nil, {["X-Forwarded-For"] = "10.1." .. (n % 250) .. ".1"})
+end
+"""
+
+
 def drive_with_wrk(port: int, path: str, seconds: int, connections: int, headers: dict) -> dict:
-    header_args = [arg for name, value in headers.items() for arg in ("-H", f"{name}: {value}")]
+    header_args = [arg for name, value in headers.items() if value != MANY_VISITORS for arg in ("-H", f"{name}: {value}")]
+    script_args = []
+    if MANY_VISITORS in headers.values():
+        script = OUTPUT / "load_test-visitors.lua"
+        script.write_text(MANY_VISITORS)
+        script_args = ["-s", str(script)]
     result = subprocess.run(
         ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency", *header_args,
-         f"http://{HOST}:{port}{path}"],
+         *script_args, f"http://{HOST}:{port}{path}"],
         capture_output=True, text=True, timeout=seconds + 60,
     )
     out = result.stdout
@@ -296,11 +311,12 @@ def main() -> None:
         "bare Django view (floor)": "/bare/",
         "search page (same words as the API)": "/search/?q=willow",
         "API search": "/api/v1/services?q=willow",
-        "area page": "/areas/{area}/",
+        "area page (many visitors)": ("/areas/{area}/", "X-Forwarded-For", MANY_VISITORS),
     }
     # The same pages through nginx's cache: what most visitors get once a page is popular.
     cached = {"service page": f"/services/{service_id}/", "search by town": "/search/?q=Leeds",
               "API search": "/api/v1/services?q=willow", "area page": "/areas/{area}/"}
+    drive(port, "/search/?q=leeds", 1, args.connections, {})  # a warm-up: every worker process starts
     if args.hostile:
         try:
             print(f"gunicorn: {args.workers} workers; {args.connections} normal connections, "
@@ -318,10 +334,15 @@ def main() -> None:
         own = {}
         for label, path in scenarios.items():
             headers = {}
-            if isinstance(path, tuple):  # a revalidation: the client already has this version (304 Not Modified)
+            if isinstance(path, tuple) and len(path) == 3:  # a header of its own
+                path, header, value = path
+                headers[header] = value
+            elif isinstance(path, tuple):  # a revalidation: the client already has this version (304 Not Modified)
                 path, header = path
                 headers[header] = etag_of(port, path)
             own[label] = row(label, drive(port, path.format(area=area), seconds, args.connections, headers))
+        print()
+        office(port, area, 10 if args.smoke else 60)
         if nginx.installed():
             proxy, proxy_port = start_nginx(port)
             print()
@@ -341,6 +362,37 @@ def main() -> None:
         if proxy is not None:
             stop(proxy)
         stop(server)
+
+
+def office(port: int, area: str, seconds: int) -> None:
+    """A council office: 50 advisers behind one address, each opening an area page every 10 seconds (5 a
+    second in all), at the production limits. Prints how many were refused and the slowest answer."""
+    statuses, slowest, lock = [], [0.0], threading.Lock()
+    started = time.monotonic()
+
+    def adviser(number: int) -> None:
+        next_at = started + number * 0.2  # spread over the first 10 seconds
+        while next_at < started + seconds:
+            time.sleep(max(0.0, next_at - time.monotonic()))
+            began = time.monotonic()
+            connection = http.client.HTTPConnection(HOST, port, timeout=30)  # (10 s idle: a new connection)
+            connection.request("GET", f"/areas/{area}/", headers={"X-Forwarded-For": "192.0.2.10"})
+            response = connection.getresponse()
+            response.read()
+            connection.close()
+            with lock:
+                statuses.append(response.status)
+                slowest[0] = max(slowest[0], time.monotonic() - began)
+            next_at += 10
+
+    threads = [threading.Thread(target=adviser, args=(n,)) for n in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    refused = sum(1 for status in statuses if status == 429)
+    print(f"an office: 50 people behind one address, an area page each every 10 s for {seconds} s: "
+          f"{len(statuses)} pages, {refused} refused (429), slowest {slowest[0] * 1000:.0f} ms", flush=True)
 
 
 def row(label: str, figures: dict) -> float:

@@ -323,16 +323,26 @@ def measure_speed(work: Path, app: App, nginx: int, ids: list[str], towns: list[
                [f"/services/{i}/badge.svg" for i in unseen])
     cached = row("badge.svg through nginx's cache", [nginx], badges)
     cached_png = row("badge.png through nginx's cache", [nginx], pngs)
-    service = row("service page, app servers alone", app.ports, [f"/services/{i}/" for i in popular])
-    search = row("search page (a town), app servers alone", app.ports, [f"/search/?q={t.replace(' ', '+')}"
-                                                                          for t in towns])
+    service_pages = [f"/services/{i}/" for i in popular]
+    searches = [f"/search/?q={t.replace(' ', '+')}" for t in towns]
+    service = row("service page, app servers alone", app.ports, service_pages)
+    search = row("search page (a town), app servers alone", app.ports, searches)
+    api = row("API search (the same towns), app servers alone", app.ports,
+              [path.replace("/search/?q=", "/api/v1/services?q=") for path in searches])
+    for path in service_pages + searches:
+        get(nginx, path)  # into nginx's cache
+    cached_service = row("service page through nginx's cache", [nginx], service_pages)
+    cached_search = row("search page through nginx's cache", [nginx], searches)
     lines.append(f"  floor: the bare view, {bare.requests_per_second:,.0f}/s. Targets: badge >= 1,000/s "
                  f"(svg {svg.requests_per_second:,.0f}, png {png.requests_per_second:,.0f}; cold "
                  f"{cold.requests_per_second:,.0f}); through nginx >= 10,000/s (svg {cached.requests_per_second:,.0f}, "
                  f"png {cached_png.requests_per_second:,.0f}); 304 >= 2x the full badge "
                  f"({not_modified.requests_per_second / svg.requests_per_second:.1f}x warm, "
                  f"{not_modified.requests_per_second / cold.requests_per_second:.1f}x cold); service page >= search "
-                 f"page ({service.requests_per_second / search.requests_per_second:.1f}x)")
+                 f"page ({service.requests_per_second / search.requests_per_second:.1f}x); through nginx's cache >= 10x "
+                 f"the app's own (service page {cached_service.requests_per_second / service.requests_per_second:.0f}x, "
+                 f"search page {cached_search.requests_per_second / search.requests_per_second:.0f}x); API search >= "
+                 f"search page ({api.requests_per_second / search.requests_per_second:.2f}x)")
     return lines
 
 
