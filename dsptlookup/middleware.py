@@ -103,13 +103,17 @@ class JunkInputMiddleware:
         return HttpResponse(render_to_string("400.html", {"service_name": settings.SERVICE_NAME}), status=400)
 
 
+# Where anyone may send a file: checking a list, and reconciliation's batches of queries.
+LIST_PATHS = ("/check-a-list/", "/reconcile")
+
+
 class RequestSizeLimitMiddleware:
     """Refuse a large request body before anything reads it (413).
 
     Without this an anonymous 300 MB POST to any page is parsed, and any file
     in it written to disk, before the CSRF check turns it away. Signed-in
-    staff may send up to IMPORT_UPLOAD_MAX_BYTES (the admin file upload);
-    everyone else PUBLIC_MAX_BODY_BYTES, far more than any public form needs.
+    staff may send up to IMPORT_UPLOAD_MAX_BYTES (the admin file upload), anyone a list to check
+    LIST_CHECK_MAX_BYTES, and every other request PUBLIC_MAX_BODY_BYTES, far more than any public form needs.
     Placed after AuthenticationMiddleware (to know who is signed in) and
     before any view runs (the CSRF check reads the body in process_view).
     """
@@ -131,6 +135,8 @@ class RequestSizeLimitMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.is_staff:
             return settings.IMPORT_UPLOAD_MAX_BYTES + 1024 * 1024  # the file and the form around it
+        if request.path in LIST_PATHS:
+            return settings.LIST_CHECK_MAX_BYTES + 64 * 1024  # a visitor's list (providers/checking/)
         return settings.PUBLIC_MAX_BODY_BYTES
 
     @staticmethod

@@ -256,6 +256,12 @@ HEAVY_MAX_WAIT_SECONDS = float(os.environ.get("HEAVY_MAX_WAIT_SECONDS", "2"))
 # Any request body larger than this is refused unread, except a signed-in
 # admin's upload (dsptlookup/middleware.py). Public forms send a few KB.
 PUBLIC_MAX_BODY_BYTES = int(os.environ.get("PUBLIC_MAX_BODY_BYTES", 64 * 1024))
+# Checking a list (/check-a-list/, providers/checking/): a visitor's file may be this large and hold this many
+# rows; each client may check LIST_CHECKS_BURST lists at once, then one each LIST_CHECK_EVERY_SECONDS.
+LIST_CHECK_MAX_BYTES = int(os.environ.get("LIST_CHECK_MAX_BYTES", 5 * 1024 * 1024))
+LIST_CHECK_MAX_ROWS = int(os.environ.get("LIST_CHECK_MAX_ROWS", "5000"))
+LIST_CHECKS_BURST = float(os.environ.get("LIST_CHECKS_BURST", "5"))
+LIST_CHECK_EVERY_SECONDS = float(os.environ.get("LIST_CHECK_EVERY_SECONDS", "20"))
 # How far a file may make us go before it is rejected as broken or hostile
 # (providers/imports/spreadsheets.py; docs/adr/0011-bounded-file-reading.md).
 # The defaults are far above any real CQC, DSPT, ODS or postcode file.

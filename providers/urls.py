@@ -4,6 +4,7 @@ dsptlookup/urls.py."""
 
 from django.urls import path
 
+from providers.checking import views as checking
 from providers.councils import feeds
 from providers.councils import views as councils
 from providers.edge.caching import CONTENT, DATA, DOWNLOAD, personal, public
@@ -64,6 +65,8 @@ urlpatterns = [
     path("download/services.xlsx", download(councils.download_services_xlsx), name="download_services_xlsx"),
     path("download/services.json", download(councils.download_services_json), name="download_services_json"),
     path("for-councils/", content(councils.for_councils), name="for_councils"),
+    # Check a whole list at once (providers/checking/): what is uploaded is personal, and never kept
+    path("check-a-list/", personal(checking.check_a_list), name="check_a_list"),
     # Report a problem (providers/reports/)
     path("contact/", personal(reports.contact), name="contact"),
     path("contact/thank-you/", content(reports.contact_thanks), name="contact_thanks"),

@@ -86,27 +86,42 @@ def json_download(services: Iterable[dict], *, data_as_of: dict) -> Iterator[str
 def xlsx_download(services: Iterable[dict], file) -> None:
     """Write the services to an .xlsx file (a path or an open binary file), a row at a time (openpyxl's
     write-only mode: memory stays flat)."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Care services")
-    sheet.freeze_panes = "A2"
-    for number, column in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(number)].width = column.width
-    bold = Font(bold=True)
-    sheet.append([_text_cell(sheet, column.heading, font=bold) for column in COLUMNS])
     dates = {position for position, column in enumerate(COLUMNS) if column.kind == "date"}
-    for service in services:
-        sheet.append([_value(sheet, column.value(service), position in dates) for position, column in enumerate(COLUMNS)])
+    rows = ([_date_or_value(column.value(service), position in dates) for position, column in enumerate(COLUMNS)]
+            for service in services)
+    write_xlsx("Care services", [column.heading for column in COLUMNS], rows, file,
+               widths=[column.width for column in COLUMNS])
+
+
+def write_xlsx(title: str, headings: list[str], rows: Iterable[list], file, *, widths: list[int] | None = None,
+               above: list[list[str]] = ()) -> None:
+    """A one-sheet spreadsheet: any rows `above` the bold headings (kept in view), then the rows, a row at a
+    time. A str is always text, never a formula or a number; a date or a number is one."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title)
+    sheet.freeze_panes = f"A{len(above) + 2}"
+    for number, width in enumerate(widths or [], start=1):
+        sheet.column_dimensions[get_column_letter(number)].width = width
+    for row in above:
+        sheet.append([_value(sheet, cell) for cell in row])
+    bold = Font(bold=True)
+    sheet.append([_text_cell(sheet, heading, font=bold) for heading in headings])
+    for row in rows:
+        sheet.append([_value(sheet, cell) for cell in row])
     book.save(file)
 
 
-def _value(sheet, value, is_date: bool):
+def _date_or_value(value, is_date: bool):
+    return dt.date.fromisoformat(value) if is_date and value not in (None, "") else value
+
+
+def _value(sheet, value):
     """A plain value where openpyxl writes it as it is (fast); a cell of its own only where it must be told."""
     if value in (None, ""):
         return None
-    if is_date:
-        return dt.date.fromisoformat(value)  # written as a date, shown YYYY-MM-DD
-    text = str(value)
-    return _text_cell(sheet, text) if text.startswith("=") else text  # a str starting "=" would be a formula
+    if not isinstance(value, str):
+        return value  # a date (shown YYYY-MM-DD), a number or a bool
+    return _text_cell(sheet, value) if value.startswith("=") else value  # a str starting "=" would be a formula
 
 
 def _text_cell(sheet, text: str, font: Font | None = None) -> WriteOnlyCell:

@@ -22,7 +22,7 @@ from pathlib import Path
 from providers.imports.problems import FileProblem, clip
 from providers.imports.spreadsheets import ODS_MIMETYPE, Limits, iter_ods, iter_xlsx, open_archive, read_small
 
-__all__ = ["FileProblem", "Table", "Columns", "Row", "sniff_kind", "iter_rows", "find_table", "clip"]
+__all__ = ["FileProblem", "Limits", "Table", "Columns", "Row", "sniff_kind", "iter_rows", "find_table", "clip"]
 
 
 @dataclass
@@ -84,13 +84,15 @@ def _sniff_zip(path: Path) -> str:
     raise FileProblem("The file is a zip archive but not a spreadsheet. Upload a .csv, .xlsx or .ods file.")
 
 
-def iter_rows(path: Path, *, kind: str = "", sheet: str | None = None) -> Iterator[tuple[int, list[str]]]:
+def iter_rows(path: Path, *, kind: str = "", sheet: str | None = None,
+              limits: Limits | None = None) -> Iterator[tuple[int, list[str]]]:
     """Yield (row number, cells) from any supported file, within the reading limits.
 
     kind: what sniff_kind() said of the file, when the caller has asked already.
+    limits: tighter limits than the imports' settings (a visitor's list).
     """
     kind = kind or sniff_kind(path)
-    limits = Limits.from_settings()
+    limits = limits or Limits.from_settings()
     if kind == "csv":
         return _iter_csv(path, limits)
     reader = iter_xlsx if kind == "xlsx" else iter_ods

@@ -262,6 +262,8 @@ class Location(models.Model):
         verbose_name = "care service"
         indexes = [
             GinIndex(name="location_search_words", fields=["search_words"]),
+            # A list's line named as a service is (providers/checking/matching.py): one lookup.
+            models.Index(name="location_search_name", fields=["search_name"]),
             models.Index(name="location_coordinates", fields=["latitude", "longitude"]),
             # Both "= 'L8 1AA'" and "LIKE 'L8%'" use this one index.
             models.Index(name="location_postcode_prefix", fields=["postcode"], opclasses=["varchar_pattern_ops"]),

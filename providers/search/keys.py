@@ -46,6 +46,19 @@ def search_key(text: str) -> str:
         return cursor.fetchone()[0] or ""
 
 
+def search_keys(texts: list[str]) -> list[str]:
+    """search_key() of many texts: the plain ASCII ones here, all the others in one query."""
+    keys = [search_key(text) if text.isascii() else None for text in texts]
+    others = [text.replace("\x00", "") for text, key in zip(texts, keys) if key is None]
+    if others:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT coalesce(dspt_search_text(t), '') FROM unnest(%s::text[]) WITH ORDINALITY AS u(t, n) "
+                           "ORDER BY n", [others])
+            asked = iter(row[0] for row in cursor.fetchall())
+        keys = [next(asked) if key is None else key for key in keys]
+    return keys
+
+
 class SearchText(models.Func):
     """dspt_search_text(a, b, ...): the normalised search key of some text."""
 

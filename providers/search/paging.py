@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, Paginator
 from django.db import connection
 from django.db.models import Count, GeneratedField, Window
@@ -114,7 +115,10 @@ def full_rows(ranked) -> list[Location]:
     select = ", ".join(f'{alias}."{f.column}"' for model, alias in parts for f in columns[model])
     distance = "r.distance" if "distance" in ranked.query.values_select + tuple(ranked.query.annotation_select) \
         else "NULL"
-    sql, params = ranked.query.sql_with_params()
+    try:
+        sql, params = ranked.query.sql_with_params()
+    except EmptyResultSet:  # the search could match nothing (QuerySet.none(), filtered): nothing to ask for
+        return []
     with connection.cursor() as cursor:
         cursor.execute(f"""
             SELECT r.matches, {distance}, {select}

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from providers.search.keys import search_key
+from providers.search.keys import search_key, search_keys
 from providers.search.models import SearchWord
 
 # A search uses at most this many words. Real names are shorter; a long string of words only makes a slow query.
@@ -52,6 +52,7 @@ class WordPlan:
     key: str
     place_key: str
     did_you_mean: str = ""
+    any_rare_word: str = ""  # any one of the words some services (but not very many) have: a last try for a name
 
 
 def plan_words(query: str) -> WordPlan | None:
@@ -60,10 +61,30 @@ def plan_words(query: str) -> WordPlan | None:
     if not words:
         return None
     known = _known_words(words)
+    corrections, counts = _corrections(_to_correct(words, known))
+    return _plan(words, known, corrections, counts)
+
+
+def plan_names(names: list[str]) -> list[WordPlan | None]:
+    """Plans for many whole names at once (a council's list: none is still being typed), in two queries in all:
+    every name's words looked up together, then every unknown word's corrections together."""
+    word_lists = [key.split()[:MAX_SEARCH_WORDS] for key in search_keys(names)]
+    found = _counts(set().union(*map(_lookup_words, word_lists)) if word_lists else set())
+    knowns = [_known(words, found, last_is_prefix=False) for words in word_lists]
+    corrections, counts = _corrections(sorted({word for words, known in zip(word_lists, knowns)
+                                                for word in _to_correct(words, known)}))
+    return [_plan(words, known, corrections, counts) if words else None for words, known in zip(word_lists, knowns)]
+
+
+def _to_correct(words: list[str], known: KnownWords) -> list[str]:
+    """The words to look for corrections of: unknown, long enough, and not the last one if it is still being typed."""
+    return [w for w in words if w not in known.counts and len(w) >= MIN_CORRECTED_LENGTH
+            and not (w == words[-1] and known.last_is_prefix)]
+
+
+def _plan(words: list[str], known: KnownWords, corrections: dict[str, list[str]], counts: dict[str, int]) -> WordPlan:
+    counts = {**counts, **known.counts}
     last_is_prefix = known.last_is_prefix
-    corrections, counts = _corrections([w for w in words if w not in known.counts and len(w) >= MIN_CORRECTED_LENGTH
-                                        and not (w == words[-1] and last_is_prefix)])
-    counts.update(known.counts)
     slots, in_name, chosen, uses = [], [], [], []
     for position, word in enumerate(words):
         prefix = position == len(words) - 1 and last_is_prefix
@@ -79,7 +100,9 @@ def plan_words(query: str) -> WordPlan | None:
     return WordPlan(tsquery=" & ".join(slots), index_query=" & ".join(_index_slots(slots, uses)),
                     in_name=" & ".join(in_name),
                     whole_words=" & ".join(words), key=" ".join(words), place_key=" ".join(chosen),
-                    did_you_mean=" ".join(chosen) if chosen != words else "")
+                    did_you_mean=" ".join(chosen) if chosen != words else "",
+                    any_rare_word=" | ".join(slot for slot, use in zip(slots, uses)
+                                             if 0 < use <= RARE_WORD_SERVICES))
 
 
 def _slot_uses(word: str, options: list[str], *, prefix: bool, known: KnownWords, counts: dict[str, int]) -> int:
@@ -166,24 +189,45 @@ def _known_words(words: list[str]) -> KnownWords:
     would match what "road" does, at a third more cost ("manor road" at
     300,000 services: 25 ms, 18 ms without).
     """
-    splits = {(word[:cut], word[cut:]): word for word in words if len(word) >= 6 for cut in range(3, len(word) - 2)}
-    joins = [a + b for a, b in zip(words, words[1:])]
-    candidates = set(words) | set(joins) | {half for pair in splits for half in pair}
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT word, services FROM {SearchWord._meta.db_table} WHERE word = ANY(%s) "
             f"UNION ALL (SELECT '', 0 FROM {SearchWord._meta.db_table} WHERE word LIKE %s AND word <> %s LIMIT 1)",
-            [list(candidates), words[-1] + "%", words[-1]])
+            [list(_lookup_words(words)), words[-1] + "%", words[-1]])
         rows = cursor.fetchall()
-    found = {word: services for word, services in rows if word}
+    return _known(words, {word: services for word, services in rows if word},
+                  last_is_prefix=any(not word for word, _ in rows))
+
+
+def _lookup_words(words: list[str]) -> set[str]:
+    """The words, their joined pairs, and the halves of every two-word split of a long word: what to look up."""
+    joins = {a + b for a, b in zip(words, words[1:])}
+    halves = {half for pair in _splits(words) for half in pair}
+    return set(words) | joins | halves
+
+
+def _splits(words: list[str]) -> dict[tuple[str, str], str]:
+    return {(word[:cut], word[cut:]): word for word in words if len(word) >= 6 for cut in range(3, len(word) - 2)}
+
+
+def _counts(words: set[str]) -> dict[str, int]:
+    """{word: how many services use it} for those of `words` in the word list, in one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT word, services FROM {SearchWord._meta.db_table} WHERE word = ANY(%s)", [list(words)])
+        return dict(cursor.fetchall())
+
+
+def _known(words: list[str], found: dict[str, int], *, last_is_prefix: bool) -> KnownWords:
+    """What the word list (`found`: word -> services) says of these words."""
+    joins = [a + b for a, b in zip(words, words[1:])]
     known_splits: dict[str, tuple[str, str]] = {}
-    for (first, second), word in splits.items():
+    for (first, second), word in _splits(words).items():
         if first in found and second in found:
             known_splits.setdefault(word, (first, second))
     return KnownWords(counts={word: found[word] for word in set(words) | set(joins) if word in found},
                       splits=known_splits,
                       split_uses={word: min(found[half] for half in pair) for word, pair in known_splits.items()},
-                      last_is_prefix=any(not word for word, _ in rows))
+                      last_is_prefix=last_is_prefix)
 
 
 def _corrections(words: list[str]) -> tuple[dict[str, list[str]], dict[str, int]]:
