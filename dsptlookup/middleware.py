@@ -46,6 +46,8 @@ class OpenDataMiddleware:
             response = self.get_response(request)
         for name, value in self.HEADERS.items():
             response[name] = value
+        if request.path == "/reconcile":  # reconciliation's batches may be POSTed (providers/reconcile/)
+            response["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
         return response
 
 

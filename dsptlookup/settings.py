@@ -340,8 +340,11 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+# The same for the pages other websites may show in a frame: the embedded search, and reconciliation's preview.
+CONTENT_SECURITY_POLICY_FRAMABLE = CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", "frame-ancestors *")
 # Addresses any website may read (CORS; dsptlookup/middleware.py, OpenDataMiddleware).
-OPEN_DATA_PATHS = r"^/(api/v1/|download/services\.json$|services/[^/]+/(badge\.svg|badge\.png|badge@2x\.png|qr\.svg)$)"
+OPEN_DATA_PATHS = (r"^/(api/v1/|reconcile(/|$)|download/services\.json$|"
+                   r"services/[^/]+/(badge\.svg|badge\.png|badge@2x\.png|qr\.svg)$)")
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 # Every log line carries the request id (dsptlookup/observability.py); one line per request

@@ -12,6 +12,7 @@ from providers.following import views as following
 from providers.pages import views as pages
 from providers.privacy_summary import views as privacy_summary
 from providers.provider_pages import views as provider_pages
+from providers.reconcile import views as reconcile
 from providers.reports import views as reports
 from providers.rights import views as rights
 from providers.search import views as search
@@ -67,6 +68,11 @@ urlpatterns = [
     path("for-councils/", content(councils.for_councils), name="for_councils"),
     # Check a whole list at once (providers/checking/): what is uploaded is personal, and never kept
     path("check-a-list/", personal(checking.check_a_list), name="check_a_list"),
+    # Reconciliation for OpenRefine (providers/reconcile/): what a GET asks is the same for everyone
+    path("reconcile", data(reconcile.endpoint), name="reconcile"),
+    path("reconcile/preview", data(reconcile.preview), name="reconcile_preview"),
+    path("reconcile/properties", data(reconcile.properties), name="reconcile_properties"),
+    path("reconcile/suggest/<str:kind>", data(reconcile.suggest), name="reconcile_suggest"),
     # Report a problem (providers/reports/)
     path("contact/", personal(reports.contact), name="contact"),
     path("contact/thank-you/", content(reports.contact_thanks), name="contact_thanks"),

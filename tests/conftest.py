@@ -175,6 +175,29 @@ def sample_loaded(db, sample_week):
     assert import_dspt_file(path=SAMPLE_DSPT).state == "succeeded"
 
 
+@pytest.fixture
+def lincolnshire_loaded(db, sample_week):
+    """The real Lincolnshire CQC list (fixtures/real/), a Café among them, and one service with a current DSPT
+    result: what tests of matching people's lists (providers/checking/, providers/reconcile/) match against."""
+    from providers.imports.models import ImportRun
+    from providers.imports.sources import import_cqc_file
+    from providers.register.models import Location
+    from providers.search.word_list import rebuild_search_words
+    from tests.factories import LocationFactory, organisation_with_status
+    from tests.imports.test_real_files import LINCOLNSHIRE
+
+    assert import_cqc_file(path=LINCOLNSHIRE).state == ImportRun.State.SUCCEEDED
+    for location_id, name, postcode in (("1-112000001", "Café Court", "LN1 1AA"),
+                                        ("1-112000002", "Cafe Court Nursing", "LN2 2AA")):
+        place = {"name": name, "town": "Lincoln", "postcode": postcode, "local_authority": "Lincolnshire",
+                 "deregistered_on": None}
+        if not Location.objects.filter(cqc_location_id=location_id).update(**place):  # the sample's, if loaded
+            LocationFactory(cqc_location_id=location_id, **place)
+    rebuild_search_words()  # as an import does
+    Location.objects.filter(cqc_location_id="1-1125858653").update(
+        dspt_organisation=organisation_with_status(ods_code="VN7WN"), dspt_match="location")
+
+
 # --- Browser tests (tests/test_browser*.py): Debian's Chromium through Playwright ---------
 
 

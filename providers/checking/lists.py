@@ -79,9 +79,9 @@ class CheckedList:
 
     def counts(self) -> list[tuple[str, int]]:
         """(what we found, how many rows), the matched ones by their DSPT result, most first."""
-        counted = Counter(row.service["dspt"]["label"] if row.service else
-                          "Not found" if row.found.status == "not_found" else "More than one care service matches"
-                          for row in self.rows)
+        counted = Counter(f"DSPT result: {row.service['dspt']['label']}" if row.service else
+                          "We could not find the care service" if row.found.status == "not_found"
+                          else "More than one care service could be this one" for row in self.rows)
         return counted.most_common()
 
     def to_look_at(self) -> list[CheckedRow]:

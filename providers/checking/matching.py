@@ -81,7 +81,8 @@ class Candidate:
 class Found:
     status: str  # matched, several, not_found
     how: str = ""  # a key of HOW, for a match
-    candidates: list[Candidate] = field(default_factory=list)  # best first
+    candidates: list[Candidate] = field(default_factory=list)  # the match, or those to choose from; best first
+    considered: list[Candidate] = field(default_factory=list)  # every candidate scored, best first
 
     @property
     def best(self) -> Candidate | None:
@@ -120,7 +121,7 @@ def _by_code(lines: list[Described], found: list) -> None:
     for position, line in enumerate(lines):
         code, ods = tidy_code(line.location_id), tidy_code(line.ods_code)
         if code in by_id:
-            found[position] = Found("matched", "location_id", [Candidate(by_id[code], 100)])
+            found[position] = _one_or_several([by_id[code]], "location_id")
         elif code in by_provider_id:
             found[position] = _one_or_several(by_provider_id[code], "provider_id")
         elif ods in by_ods or ods in by_provider_ods:
@@ -143,8 +144,8 @@ def _registered_by(locations, key: str) -> dict[str, list[Location]]:
 def _one_or_several(locations: list[Location], how: str) -> Found:
     candidates = [Candidate(location, 100) for location in locations]
     if len(candidates) == 1:
-        return Found("matched", how, candidates)
-    return Found("several", how, candidates[:CANDIDATES])
+        return Found("matched", how, candidates, candidates)
+    return Found("several", how, candidates[:CANDIDATES], candidates)
 
 
 # --- Names ------------------------------------------------------------------------------
@@ -297,6 +298,6 @@ def decide(candidates: list[Candidate], *, postcode: str = "", town: str = "") -
     second = sure[id(candidates[1])] if len(candidates) > 1 else 0
     if sure[id(best)] >= MATCHED_FROM and sure[id(best)] - second >= CLEAR_LEAD:
         how = "name_postcode" if best.same_postcode else "name_town" if best.same_town else "name"
-        return Found("matched", how, candidates[:CANDIDATES])
+        return Found("matched", how, candidates[:CANDIDATES], candidates)
     close = [c for c in candidates if c.score >= SEVERAL_FROM][:CANDIDATES]
-    return Found("several" if close else "not_found", "", close)
+    return Found("several" if close else "not_found", "", close, candidates)

@@ -4,6 +4,7 @@
     GET /api/v1/services?q=1-545611283        (a CQC ID or ODS code finds that service)
     GET /api/v1/services/1-545611283
     GET /api/v1/ods/VLLWV
+    GET /api/v1/changes?cursor=...          (every change in order, from where a client left off)
     GET /api/v1/openapi.json                  (generated from providers/councils/api_schemas.py)
     GET /api/v1/docs/                         (the same, as a page people can read)
 
@@ -12,6 +13,7 @@ Open to any website (CORS allows GET from any origin); no key needed.
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 import re
 
@@ -25,6 +27,7 @@ from ninja.errors import ValidationError
 
 from providers.councils import api_schemas as schemas
 from providers.edge import keys
+from providers.history import changes as history_changes
 from providers.imports import freshness
 from providers.register import shape
 from providers.register.models import Location, Provider
@@ -78,6 +81,7 @@ def index(request):
         "search": base + "services?q={name, town, postcode, CQC ID or ODS code}",
         "service": _service_link(request),
         "ods": base + "ods/{ods_code}",
+        "changes": base + "changes?cursor={next_cursor}",
         "data_as_of": freshness.data_dates().as_json(),
     }
 
@@ -163,6 +167,38 @@ def provider(request, cqc_provider_id: schemas.ProviderId, params: Query[schemas
             "data_as_of": freshness.data_dates().as_json()}
 
 
+@api.get("changes", response={200: schemas.ChangesPage, 400: schemas.Error, 404: schemas.Error, 410: schemas.Error},
+         url_name="api_changes",
+         summary="Every change, in order, from a cursor", operation_id="listChanges")
+def changes(request, params: Query[schemas.ChangesParams]):
+    """Every change to care services and their DSPT results, oldest first: a service registered, closed or
+    dormant, renamed or moved; a DSPT result published, changed or stopped counting. Keep `next_cursor` and
+    send it back as `cursor` to get only what came after, each change once. Kept for two years at least."""
+    try:
+        after = history_changes.parse_cursor(params.cursor) if params.cursor else (
+            history_changes.since(params.since_moment) if params.since else history_changes.BEGINNING)
+        page = history_changes.changes_after(after, limit=params.limit, now=timezone.now())
+    except history_changes.Invalid as problem:  # a cursor of the right form that we never gave: no such place
+        return Status(404, {"error": str(problem)})
+    except history_changes.Gone as problem:
+        return Status(410, {"error": str(problem)})
+    base, query = _base(request), request.GET.copy()
+    query["cursor"] = page.next_cursor
+    query.pop("since", None)
+    return {"changes": [_change(change, base) for change in page.changes], "next_cursor": page.next_cursor,
+            "next": request.build_absolute_uri(f"{request.path}?{query.urlencode()}"), "more": page.more,
+            "settled_until": page.settled_until.astimezone(dt.UTC).isoformat()}
+
+
+def _change(change, base: str) -> dict:
+    location = change.location
+    return {"id": change.position.encode(), "at": change.position.at.astimezone(dt.UTC).isoformat(),
+            "kind": change.kind, "summary": change.summary, "was": change.was, "now": change.now, "why": change.why,
+            "service": {"cqc_location_id": location.cqc_location_id, "name": location.name,
+                        "url": base + shape.address("service", location.cqc_location_id),
+                        "api_url": base + shape.address("api_service", location.cqc_location_id)}}
+
+
 def _paged(request, paginator, number: int) -> tuple[list, dict]:
     """One page of a list (empty past its end), and its count, page numbers and links, for its JSON."""
     try:
@@ -203,6 +239,6 @@ def _refuse_at(path: str):
     return view
 
 
-for _path in ("", "services", "services/{cqc_location_id}", "ods/{ods_code}", "providers/{cqc_provider_id}"):
+for _path in ("", "services", "services/{cqc_location_id}", "ods/{ods_code}", "providers/{cqc_provider_id}", "changes"):
     api.api_operation(OTHER_METHODS, _path, include_in_schema=False,
                       response={200: dict, 405: schemas.Error})(_refuse_at(_path))

@@ -45,7 +45,7 @@ def docs(request):
 
 
 EXAMPLES = {"searchServices": "/api/v1/services?q=sunny+side", "getService": "/api/v1/services/1-545611283",
-            "getByOdsCode": "/api/v1/ods/VLLWV"}
+            "getByOdsCode": "/api/v1/ods/VLLWV", "listChanges": "/api/v1/changes?limit=20"}
 
 
 def _operation(method: str, path: str, spec: dict, base: str) -> Operation:

@@ -7,6 +7,7 @@ response is checked against them on its way out.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
@@ -27,6 +28,7 @@ Category = Literal[tuple(Location.Category.values)]  # type: ignore[valid-type]
 
 
 MAX_PAGE_SIZE = 100
+MAX_CHANGES = 1000  # changes in one page of the change feed
 
 
 def _code(description: str, example: str):
@@ -87,6 +89,9 @@ PARAMETER_PROBLEMS = {
     "page_size": f"'page_size' must be a whole number from 1 to {MAX_PAGE_SIZE}.",
     **{name: f"'{name}' must be 1 to {MAX_CODE_LENGTH} characters, without a slash or a control character."
        for name in ("cqc_location_id", "ods_code", "cqc_provider_id")},
+    "cursor": "'cursor' must be a `next_cursor` we gave.",
+    "since": "'since' must be a date and time with a time zone, like 2026-07-01T00:00:00Z.",
+    "limit": f"'limit' must be a whole number from 1 to {MAX_CHANGES}.",
 }
 
 
@@ -259,3 +264,72 @@ class ProviderDetail(Shape):
     previous: str | None
     results: list[Service] = Field(description="A page of its registered services, by name.")
     data_as_of: DataAsOf
+
+
+# --- The change feed (/api/v1/changes, providers/history/changes.py) ---------------------------------
+
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]{1,300}$"
+SINCE_PATTERN = (r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]"
+                 r"(\.[0-9]{1,6})?)?(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9])$")  # days to the 28th: a date that is real
+ChangeKind = Literal["registered", "closed", "registered_again", "dormant", "active_again", "renamed", "moved",
+                     "dspt_record", "removed", "result", "stopped_counting"]
+
+
+class ChangesParams(Schema):
+    """Where to start reading, and how much."""
+
+    cursor: str | None = Field(None, pattern=CURSOR_PATTERN, max_length=300,
+                               description="The `next_cursor` of the page before: only changes after it. Left out: "
+                                           "from the oldest change we keep (or from `since`).")
+    since: str | None = Field(None, pattern=SINCE_PATTERN, json_schema_extra={"format": "date-time"},
+                              description="With no cursor: start from this moment (ISO 8601 with a time zone, e.g. "
+                                          "2026-07-01T00:00:00Z).")
+    limit: int = Field(100, ge=1, le=MAX_CHANGES, description="At most this many changes.", examples=[100])
+
+    @field_validator("since")
+    @classmethod
+    def _a_real_moment(cls, value):
+        if value is not None:
+            dt.datetime.fromisoformat(value)  # a ValueError (month 13, say) is a 400
+        return value
+
+    @property
+    def since_moment(self) -> dt.datetime | None:
+        return dt.datetime.fromisoformat(self.since) if self.since else None
+
+
+class ServiceReference(Shape):
+    cqc_location_id: str
+    name: str = Field(description="Its name now.")
+    url: str = Field(description="Its page.")
+    api_url: str = Field(description="Its record in this API.")
+
+
+class Why(Shape):
+    source: str = Field(description="import (a CQC or DSPT file), undo (an import undone), correction (by the "
+                                    "people who run DSPT Lookup), rule (a result's date passed), command, worker, "
+                                    "migration or unknown.")
+    file: str | None = Field(None, description="For an import: the file's name.")
+    import_run: int | None = Field(None, description="For an import: its number in our records.")
+    note: str | None = None
+
+
+class ChangeOut(Shape):
+    id: str = Field(description="This change's place in the feed: a cursor that starts just after it.")
+    at: str = Field(description="When it was recorded (ISO 8601, UTC).", json_schema_extra={"format": "date-time"})
+    kind: ChangeKind = Field(description="What changed.")
+    summary: str = Field(description="The change in one plain sentence.")
+    service: ServiceReference
+    was: dict | None = Field(description="What it was, for the fields that changed (null for something new).")
+    now: dict | None = Field(description="What it is now, for the fields that changed.")
+    why: Why
+
+
+class ChangesPage(Shape):
+    changes: list[ChangeOut]
+    next_cursor: str = Field(description="Keep this, and send it back as `cursor` for what came after.")
+    next: str = Field(description="The address to ask next.")
+    more: bool = Field(description="True: more changes are ready, ask `next` at once. False: none for now; ask "
+                                   "again later (an hour, or a day).")
+    settled_until: str = Field(description="Changes recorded before this moment are all here; later ones come "
+                                           "next time.", json_schema_extra={"format": "date-time"})

@@ -11,6 +11,7 @@ A change to nothing but left-out columns writes no event.
 """
 
 import pghistory
+from django.db import models
 
 # One trigger run per statement, not per row: an import's one UPDATE of 20,000 services writes its 20,000
 # events in one INSERT ... SELECT from the statement's transition table.
@@ -22,16 +23,21 @@ LEVEL = pghistory.Statement
 TRACKED: list = []
 
 
-def tracked(*, exclude: tuple[str, ...] = ()):
+def tracked(*, exclude: tuple[str, ...] = (), in_time_order: bool = False):
+    """in_time_order: the change feed reads this model's events in the order they were made (an index on when,
+    providers/history/changes.py)."""
     def register(model):
         TRACKED.append(model)
+        name = model.__name__.lower()
+        meta = {"indexes": [models.Index(fields=["pgh_created_at", "pgh_id"], name=f"{name}_event_time")]} \
+            if in_time_order else None
+        track = pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(),
+                               exclude=list(exclude) or None, level=LEVEL, meta=meta,
+                               # The indexes of an event table: a record's history, and what one context changed.
+                               obj_field=pghistory.ObjForeignKey(db_index=True),
+                               context_field=pghistory.ContextForeignKey(db_index=True))
         return track(model)
 
-    track = pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(),
-                           exclude=list(exclude) or None, level=LEVEL,
-                           # The only indexes of an event table: a record's history, and what one context changed.
-                           obj_field=pghistory.ObjForeignKey(db_index=True),
-                           context_field=pghistory.ContextForeignKey(db_index=True))
     return register
 
 

@@ -109,7 +109,7 @@ class DsptOrganisation(models.Model):
         )
 
 
-@tracked()
+@tracked(in_time_order=True)
 class DsptAssessment(models.Model):
     """One published DSPT status for an organisation: its year, status and date."""
 
@@ -160,7 +160,7 @@ class DsptAssessment(models.Model):
 
 
 @tracked(exclude=("search_words", "search_name", "search_town", "search_area", "provider_name", "created_at",
-                  "updated_at"))
+                  "updated_at"), in_time_order=True)
 class Location(models.Model):
     """A registered care service (a CQC 'location')."""
 

@@ -46,13 +46,12 @@ def easy_read_search(request):
 def embed_search(request):
     """/embed/search/: a small search page that other websites may show in a frame.
 
-    The only page with frame-ancestors opened; its links open our full pages
+    With reconciliation's preview, the only pages with frame-ancestors opened; its links open our full pages
     in a new tab, never inside the frame.
     """
     context = _search_context(request, follow_codes=False)
     response = render(request, "search/embed.html", context)
-    response["Content-Security-Policy"] = settings.CONTENT_SECURITY_POLICY.replace(
-        "frame-ancestors 'none'", "frame-ancestors *")
+    response["Content-Security-Policy"] = settings.CONTENT_SECURITY_POLICY_FRAMABLE
     return response
 
 

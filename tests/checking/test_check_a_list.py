@@ -15,13 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from providers.checking import columns
+from tests import hostile_files
 from providers.checking.matching import Described, find_many
-from providers.imports.models import ImportRun
-from providers.imports.sources import import_cqc_file
-from providers.register.models import Location
-from providers.search.word_list import rebuild_search_words
-from tests.factories import LocationFactory, organisation_with_status
-from tests.imports.test_real_files import LINCOLNSHIRE
 
 pytestmark = pytest.mark.django_db
 
@@ -45,19 +40,6 @@ MESSY = [
     (["Westerley Residential Care Home", "", "Woodhall Spa", "", "", "C-0014", "+44 1234"], "1-112803138"),
     (["The Old Hall", "", "sleaford", "", "", "C-0015", ""], "1-110419339"),
 ]
-
-
-@pytest.fixture
-def lincolnshire(sample_week):
-    """The real Lincolnshire CQC list, a Café among them, and one service with a current DSPT result."""
-    assert import_cqc_file(path=LINCOLNSHIRE).state == ImportRun.State.SUCCEEDED
-    LocationFactory(cqc_location_id="1-112000001", name="Café Court", town="Lincoln", postcode="LN1 1AA",
-                    local_authority="Lincolnshire")
-    LocationFactory(cqc_location_id="1-112000002", name="Cafe Court Nursing", town="Lincoln", postcode="LN2 2AA",
-                    local_authority="Lincolnshire")
-    rebuild_search_words()  # as an import does
-    Location.objects.filter(cqc_location_id="1-1125858653").update(
-        dspt_organisation=organisation_with_status(ods_code="VN7WN"), dspt_match="location")
 
 
 def messy_csv() -> bytes:
@@ -102,7 +84,7 @@ def test_the_columns_are_recognised_by_their_headings_and_what_they_hold():
     assert blind == {"location_id": 0, "ods_code": 1, "postcode": 2, "name": None, "town": None}
 
 
-def test_every_line_of_a_messy_list_finds_its_service(lincolnshire):
+def test_every_line_of_a_messy_list_finds_its_service(lincolnshire_loaded):
     found = find_many([Described(name=c[0], postcode=c[1], town=c[2], location_id=c[3], ods_code=c[4])
                        for c, _ in MESSY])
     got = [f.location.cqc_location_id if f.status == "matched" else f.status for f in found]
@@ -112,13 +94,18 @@ def test_every_line_of_a_messy_list_finds_its_service(lincolnshire):
 
 
 @pytest.mark.parametrize("name, content", [("our list.csv", messy_csv), ("our list.xlsx", messy_xlsx)])
-def test_a_messy_list_comes_back_whole_with_the_answers_added(client, lincolnshire, name, content):
+def test_a_messy_list_comes_back_whole_with_the_answers_added(client, lincolnshire_loaded, name, content):
     response = upload(client, name, content())
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
     page = response.content.decode()
     assert "Your list: 15 care services checked" in page
     assert "Not found" in page and "It could be one of these" in page
+    counts = dict(re.findall(r'<td class="nhsuk-table__cell">([^<]+)</td><td class="nhsuk-table__cell '
+                             r'nhsuk-table__cell--numeric">(\d+)</td>', page))
+    assert counts["DSPT result: Meets the standard"] == "2"  # Age UK, by its name and postcode, and by its ID
+    assert counts["We could not find the care service"] == "1" and counts["More than one care service could be this one"] == "1"
+    assert sum(map(int, counts.values())) == len(MESSY)
     as_csv, as_xlsx = downloads(response)
 
     text = as_csv.decode("utf-8")
@@ -156,7 +143,7 @@ def _safe(cell: str) -> str:
     return "'" + cell if cell.startswith(("=", "+", "-", "@")) else cell
 
 
-def test_nothing_uploaded_is_kept_or_logged(client, lincolnshire, caplog, monkeypatch):
+def test_nothing_uploaded_is_kept_or_logged(client, lincolnshire_loaded, caplog, monkeypatch):
     # Every table, ours and the libraries', but the limiter's (a hashed client address, counted: dsptlookup/limits.py).
     tables = set(connection.introspection.table_names()) - {"dsptlookup_limit"}
     before = _row_counts(tables)
@@ -183,7 +170,7 @@ def _row_counts(tables: set[str]) -> dict[str, int]:
     return counts
 
 
-def test_the_guess_can_be_corrected(client, lincolnshire):
+def test_the_guess_can_be_corrected(client, lincolnshire_loaded):
     content = "Home,Where\nAge UK Lincoln and South Lincolnshire,LN1 1UQ\n".encode()
     guessed = upload(client, "list.csv", content).content.decode()
     assert "Your list: 1 care service checked" in guessed and "Rows to look at (0)" in guessed
@@ -202,7 +189,21 @@ def test_the_guess_can_be_corrected(client, lincolnshire):
     ("Name,Town\nCaf\xe9,Leeds\n".encode("latin-1"), "not saved as UTF-8"),
     (b"Name,Town\n", "no rows under it"),
 ])
-def test_a_file_we_cannot_read_says_why(client, lincolnshire, content, message):
+def test_a_file_we_cannot_read_says_why(client, lincolnshire_loaded, content, message):
     response = upload(client, "list.csv", content)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda path: hostile_files.write_xlsx(path, hostile_files.XLSX_HEADER_ROW, doctype=hostile_files.BILLION_LAUGHS),
+     "declares its own XML entities"),
+    (lambda path: hostile_files.write_xlsx(path, hostile_files.XLSX_HEADER_ROW, doctype=hostile_files.XXE),
+     "declares its own XML entities"),
+    (lambda path: hostile_files.write_packed_ods(path, part="content.xml", megabytes=300), "packed"),
+])
+def test_a_hostile_spreadsheet_is_refused_as_the_admin_imports_refuse_it(client, db, tmp_path, make, message):
+    path = make(tmp_path / "list")
+    response = upload(client, "list.xlsx", path.read_bytes())
     assert response.status_code == 400
     assert message in response.content.decode()

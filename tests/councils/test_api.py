@@ -34,7 +34,7 @@ def test_openapi_document(client):
     document = response.json()
     assert document["openapi"] == "3.1.0"
     assert set(document["paths"]) == {"/api/v1/services", "/api/v1/services/{cqc_location_id}", "/api/v1/ods/{ods_code}",
-                                      "/api/v1/providers/{cqc_provider_id}"}
+                                      "/api/v1/providers/{cqc_provider_id}", "/api/v1/changes"}
     Draft202012Validator.check_schema({"$defs": document["components"]["schemas"]})
 
 
