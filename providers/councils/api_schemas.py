@@ -191,8 +191,30 @@ class DataAsOf(Shape):
     cqc: str | None
 
 
+class FromFile(Shape):
+    name: str = Field(description="The name of the DSPT file we first read the record from.")
+    data_as_of: str | None = Field(description="The date that file describes (YYYY-MM-DD).",
+                                   json_schema_extra={"format": "date"})
+
+
+class PastRecord(Record):
+    """One record of a service's results over time."""
+
+    result_then: Literal["exceeds", "meets", "approaching", "not_met", "not_published", "unknown"] = Field(
+        description="What the record meant while it counted (see docs/dspt-status-rule.md).")
+    result_then_label: str = Field(description="The same in words, e.g. 'Meets the standard'.")
+    counted_from: str | None = Field(description="The first day it counted: the day it was published (YYYY-MM-DD).",
+                                     json_schema_extra={"format": "date"})
+    counted_until: str | None = Field(description="The last day it counted, or counts (YYYY-MM-DD). Null for a "
+                                                  "record that never counts (Not Published, a status we do not know).",
+                                      json_schema_extra={"format": "date"})
+    counts_today: bool = Field(description="True when this record counts today.")
+    from_file: FromFile | None = Field(description="The file we first read it from, when we know it.")
+
+
 class ServiceWithHistory(Service):
-    history: list[Record] = Field(description="Every record we have seen, newest first.")
+    history: list[PastRecord] = Field(description="The service's results over time: every record we hold for the "
+                                                  "organisation whose check it shows, newest first.")
     data_as_of: DataAsOf
 
 

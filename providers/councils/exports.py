@@ -24,11 +24,13 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
 
+from django.db.models import Prefetch
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from providers.register.models import DsptAssessment
 from providers.register.shape import COLUMNS, care_service
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -56,9 +58,11 @@ def csv_lines(rows):
 
 
 def services(locations, *, today: dt.date, base_url: str) -> Iterator[dict]:
-    """care_service() of each service of a QuerySet (with_dspt_status()), a chunk at a time so memory stays flat."""
-    for location in locations.iterator(chunk_size=CHUNK_SIZE):
-        yield care_service(location, today=today, base_url=base_url)
+    """care_service() of each service of a QuerySet (with_dspt_status()), with its results over time,
+    a chunk at a time so memory stays flat (the records come a chunk at a time too)."""
+    records = Prefetch("dspt_organisation__assessments", queryset=DsptAssessment.objects.with_source())
+    for location in locations.prefetch_related(records).iterator(chunk_size=CHUNK_SIZE):
+        yield care_service(location, today=today, base_url=base_url, history=True)
 
 
 def csv_download(services: Iterable[dict]) -> Iterator[str]:

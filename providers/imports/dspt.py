@@ -21,6 +21,7 @@ from providers.imports.problems import clip
 from providers.imports.skeleton import (
     Field,
     ImportJob,
+    ImportRejected,
     RowProblem,
     Skipped,
     examples,
@@ -127,6 +128,9 @@ def read_row(row: Row, job: ImportJob) -> dict | Skipped:
     values["ods_code"] = _code(row, values)
     if not values["ods_code"]:
         return Skipped("no ODS code (the 2022 export has no Code column and the name has none in brackets)")
+    only = job.options.get("only_code")
+    if only and values["ods_code"] != only:
+        return Skipped("not the organisation being refreshed")
     try:
         values["status"], values["year_start"] = parse_status(values["status_text"], today=job.today)
     except ValueError as exc:
@@ -164,6 +168,8 @@ def apply(job: ImportJob) -> None:
     updated (foreign keys are checked at commit). An older file (by its data
     date) adds history but never turns the clock back.
     """
+    if job.options.get("as_history"):
+        return apply_history(job)
     run, as_of = job.run, job.run.data_as_of
     cursor = raw_cursor()
     _number_rows(cursor)
@@ -201,6 +207,41 @@ def apply(job: ImportJob) -> None:
     )
     with job.step("matching"):
         rematch_locations()
+
+
+def apply_history(job: ImportJob) -> None:
+    """An older publication, imported as history (import_dspt --history): it adds the records it holds for
+    organisations we hold, each with the file's own date, and changes nothing else.
+
+    No organisation is added (a record only from years ago would become a service's result), no name,
+    current record or date changes, and no service is matched again: every result a family reads stays
+    as it was. A file newer than the data we hold is refused: import it as the current file instead.
+    """
+    run, cursor = job.run, raw_cursor()
+    cursor.execute(f"SELECT max(data_as_of) FROM {ORGANISATIONS}")
+    (held_as_of,) = cursor.fetchone()
+    if held_as_of and run.data_as_of > held_as_of:
+        raise ImportRejected(f"This file ({run.data_as_of:%d %B %Y}) is newer than the DSPT data we hold "
+                             f"({held_as_of:%d %B %Y}). Import it as the current file, not as history.")
+    _number_rows(cursor)
+    cursor.execute("SELECT count(*) FILTER (WHERE NOT new_organisation AND new_assessment), "
+                   "count(*) FILTER (WHERE NOT new_organisation AND NOT new_assessment), "
+                   "count(*) FILTER (WHERE new_organisation) FROM dspt_numbered")
+    run.added, run.unchanged, not_held = cursor.fetchone()
+    cursor.execute(f"""
+        INSERT INTO {ASSESSMENTS}
+            (id, organisation_id, status, year_start, published_on, status_text, first_seen_at, first_import_id)
+        SELECT assessment_id, organisation_id, status, year_start, published_on, status_text, dspt_now(), %s
+        FROM dspt_numbered WHERE NOT new_organisation AND new_assessment""", [run.pk])
+    if run.added:
+        settle_after_writing(cursor, ASSESSMENTS, columns=("organisation_id", "status", "year_start"))
+    run.changed = run.removed = 0
+    run.preview["earlier results added"] = examples(cursor, """
+        SELECT name || ' (' || ods_code || '): ' || status_text FROM dspt_numbered
+        WHERE NOT new_organisation AND new_assessment ORDER BY name""")
+    run.message = (f"Imported as history: {run.added} earlier results added to organisations we hold; "
+                   f"{run.unchanged} we had already. {not_held} organisations in the file are not in our data and "
+                   "were left out. No current result changed.")
 
 
 def _number_rows(cursor) -> None:

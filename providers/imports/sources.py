@@ -92,6 +92,8 @@ SOURCES: dict[str, Source] = {source.kind: source for source in (
                                                           "(the 2022 export calls it 'Latest Status')"),))),),
         apply=dspt.apply,
         after_staging=dspt.note_unrecognised_statuses,
+        # as_history: an older publication that only adds history; only_code: refresh one organisation.
+        options=("as_history", "only_code"),
         not_recognised=("This does not look like a DSPT export. We need the columns "
                         "'Organisation Name', 'Status' (or 'Latest Status') and 'Date Of Publication'."),
         nothing_kept="No row in the file has an ODS code, so nothing can be matched. Nothing was imported.",

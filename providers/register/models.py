@@ -108,6 +108,22 @@ class DsptOrganisation(models.Model):
             models.F("published_on").desc(nulls_last=True), models.F("year_start").desc(nulls_last=True), "-id"
         )
 
+    def records_with_source(self):
+        """Every record, each with the file it came from (providers/results/track_record.py reads them).
+
+        Records prefetched with_source() when there are (a provider page, a download), else one query.
+        """
+        if "assessments" in getattr(self, "_prefetched_objects_cache", {}):
+            return self.assessments.all()
+        return self.assessments.with_source()
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def with_source(self):
+        """Each record with `source_file` and `source_as_of`: the file we first read it from, and its date."""
+        return self.annotate(source_file=models.F("first_import__file_name"),
+                             source_as_of=models.F("first_import__data_as_of"))
+
 
 @tracked(in_time_order=True)
 class DsptAssessment(models.Model):
@@ -136,6 +152,8 @@ class DsptAssessment(models.Model):
     first_import = models.ForeignKey(
         "providers.ImportRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = AssessmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_on", "-year_start", "-id"]

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from providers.register.phones import phone_display
-from providers.results import presenter
+from providers.results import presenter, track_record
 from providers.results.dspt_status import BY_CODE
 
 
@@ -34,7 +34,8 @@ def care_service(location, *, today: dt.date, base_url: str, history: bool = Fal
     """One care service (a Location fetched with_dspt_status()) and its DSPT result on `today`.
 
     base_url: the site's address without a trailing slash, for the links.
-    history: add every DSPT record we have seen for it, newest first.
+    history: add its results over time: every DSPT record we hold for the organisation whose check it
+    shows, newest first (past_record()).
     """
     result = location.dspt_result(today)
     organisation = location.dspt_organisation
@@ -67,7 +68,7 @@ def care_service(location, *, today: dt.date, base_url: str, history: bool = Fal
     if getattr(location, "distance", None) is not None:
         data["distance_miles"] = round(location.distance, 2)
     if history:
-        data["history"] = [dspt_record(record) for record in (organisation.history() if organisation else [])]
+        data["history"] = [past_record(record) for record in track_record.track_record(organisation, today=today)]
     return data
 
 
@@ -149,6 +150,32 @@ def dspt_record(assessment) -> dict:
     }
 
 
+def past_record(record: track_record.PastResult) -> dict:
+    """One record of a service's results over time: as published, what it meant, when it counted, and its file."""
+    return {
+        "dspt_status": record.status,
+        "status_as_published": record.status_text,
+        "year": record.year_label or None,
+        "published_on": _date(record.published_on),
+        "result_then": record.code,
+        "result_then_label": record.label,
+        "counted_from": _date(record.counted_from),
+        "counted_until": _date(record.counted_until),
+        "counts_today": record.counts_today,
+        "from_file": {"name": record.file_name, "data_as_of": _date(record.file_as_of)} if record.file_name else None,
+    }
+
+
+def records_in_words(records: list[dict]) -> str:
+    """A service's results over time in one cell: '2024-25 Standards Met, published 2025-03-03; ...'."""
+    return "; ".join(
+        ", ".join(part for part in (
+            " ".join(p for p in (record["year"], record["status_as_published"]) if p),
+            f"published {record['published_on']}" if record["published_on"] else "",
+            f"counted until {record['counted_until']}" if record["counted_until"] else "") if part)
+        for record in records)
+
+
 def _date(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
@@ -173,6 +200,8 @@ class Column:
             value = value.get(part) if isinstance(value, dict) else None
         if isinstance(value, bool):
             return "Yes" if value else "No"
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            return records_in_words(value)
         if isinstance(value, list):
             return ", ".join(value)
         return value
@@ -210,4 +239,7 @@ COLUMNS = [
     Column("dormant", "Not providing care now", "Yes when CQC lists the service as dormant (not providing care).",
            width=12),
     Column("url", "Page", "The service's page on this website. A stable link.", width=48),
+    Column("history", "DSPT results over time",
+           "Every DSPT result we hold for the record used, newest first: its year, its words as published, the day "
+           "it was published and the last day it counted.", width=60),
 ]

@@ -158,6 +158,7 @@ class ResultCard:
     kind: str  # the type of service, and how far away for a postcode search
     status: PlainStatus
     dormant: bool
+    years: tuple = ()  # a provider's page: its results by DSPT year (providers/results/track_record.py)
 
 
 class ResultCardPaginator(SearchPaginator):

@@ -20,7 +20,7 @@ from django.utils.safestring import mark_safe
 from providers.edge import keys
 from providers.imports import freshness
 from providers.register.models import Location
-from providers.results import badges, presenter, status_text
+from providers.results import badges, presenter, status_text, track_record
 
 
 def _service_context(request, location_id: str) -> dict:
@@ -29,7 +29,7 @@ def _service_context(request, location_id: str) -> dict:
     today = timezone.localdate()
     result = location.dspt_result(today)
     organisation = location.dspt_organisation
-    history = list(organisation.history()) if organisation else []
+    records = track_record.track_record(organisation, today=today)
     look = presenter.present(result.code)
     return {
         "location": location,
@@ -37,7 +37,8 @@ def _service_context(request, location_id: str) -> dict:
         "status": result.status,
         "assessment": location.current_dspt_assessment,
         "organisation": organisation,
-        "history": history,
+        "records": records,
+        "glance": track_record.years_at_a_glance(records, today=today),
         "today": today,
         "meaning": look.meaning,
         "easy_read": presenter.easy_read_lines(result),
