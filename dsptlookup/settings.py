@@ -294,6 +294,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "DSPT Lookup <no-reply
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 FOLLOW_CONFIRM_DAYS = int(os.environ.get("FOLLOW_CONFIRM_DAYS", "7"))  # a confirmation link works this long
 FOLLOW_KEEP_SENT_DAYS = int(os.environ.get("FOLLOW_KEEP_SENT_DAYS", "30"))  # then a sent message is deleted
+# A care service's reply (providers/replies/): confirmation emails an address gets a day, and how long its
+# address is kept after the last email we would send about it (declined, archived, dealt with).
+REPLY_CONFIRMATIONS_A_DAY = int(os.environ.get("REPLY_CONFIRMATIONS_A_DAY", "3"))
+REPLY_KEEP_EMAIL_DAYS = int(os.environ.get("REPLY_KEEP_EMAIL_DAYS", "30"))
 FOLLOW_SEND_BATCH = int(os.environ.get("FOLLOW_SEND_BATCH", "200"))  # messages one sending job sends at most
 FOLLOW_DIGEST_CRON = os.environ.get("FOLLOW_DIGEST_CRON", "0 7 * * *")  # daily digests and reminders
 

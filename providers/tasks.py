@@ -20,6 +20,7 @@ from providers.following import sending
 from providers.following import services as following
 from providers.imports import refresh, runs, uploads
 from providers.imports.models import ImportRun
+from providers.replies import services as replies
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +122,10 @@ def tidy_runs() -> None:
     now = timezone.now()
     sending.mark_interrupted(now)
     following.forget_what_we_no_longer_need(now)
+    # A reply beside a result that has changed is never shown (replies.shown_for); here it is archived and its
+    # care service told, within minutes of the import or the day that changed it.
+    replies.archive_outdated(timezone.localdate())
+    replies.forget(now)
 
 
 @app.periodic(cron="40 3 * * *")

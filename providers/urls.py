@@ -13,6 +13,7 @@ from providers.pages import views as pages
 from providers.privacy_summary import views as privacy_summary
 from providers.provider_pages import views as provider_pages
 from providers.reconcile import views as reconcile
+from providers.replies import views as replies
 from providers.reports import views as reports
 from providers.rights import views as rights
 from providers.search import views as search
@@ -50,6 +51,10 @@ urlpatterns = [
     path("services/<str:location_id>/poster/", data(service_pages.poster), name="poster"),
     path("services/<str:location_id>/poster/easy-read/", data(service_pages.poster_easy_read), name="poster_easy_read"),
     path("ods/<str:ods_code>/", data(service_pages.by_ods_code), name="by_ods_code"),
+    # A care service's reply beside its result (providers/replies/)
+    path("services/<str:location_id>/reply/", personal(replies.reply), name="reply"),
+    path("services/<str:location_id>/reply/check-your-email/", content(replies.check_email), name="reply_check_email"),
+    path("replies/confirm/<str:signed>/", personal(replies.confirm), name="reply_confirm"),
     # A provider's pages (providers/provider_pages/)
     path("providers/<str:provider_id>/", data(provider_pages.provider), name="provider"),
     path("providers/<str:provider_id>/easy-read/", data(provider_pages.provider_easy_read), name="provider_easy_read"),

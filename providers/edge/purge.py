@@ -110,3 +110,12 @@ def _send(backend: str, batch: list[str]) -> None:
         raise ValueError(f"EDGE_PURGE={backend!r} is not one of none, log, http, fastly, cloudflare")
     with urllib.request.urlopen(request, timeout=settings.EDGE_PURGE_TIMEOUT) as answer:
         answer.read()
+
+
+def service_changed(cqc_location_id: str) -> None:
+    """A change the record of changes does not see on a service's pages (a care service's reply shown or
+    archived): once saved, the worker purges that service's pages."""
+    if settings.EDGE_PURGE == "none":
+        return
+    found = sorted(keys.of_locations([(cqc_location_id, "", "")]))
+    transaction.on_commit(lambda: purge_pages.defer(keys=found))

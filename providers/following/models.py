@@ -86,7 +86,9 @@ class Message(models.Model):
         INTERRUPTED = "interrupted", "Interrupted (the sender stopped; it may not have arrived)"
 
     key = models.CharField(max_length=120, unique=True)
-    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="messages")
+    # None for an email that is not about following: a care service's reply (providers/replies/).
+    subscriber = models.ForeignKey(Subscriber, null=True, blank=True, on_delete=models.CASCADE,
+                                   related_name="messages")
     to = models.EmailField()
     subject = models.CharField(max_length=200)
     text = models.TextField()

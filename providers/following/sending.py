@@ -100,12 +100,12 @@ def _failed(message: Message, error: Exception) -> None:
 def as_email(message: Message) -> EmailMultiAlternatives:
     """The email: plain text and HTML, a one-click unsubscribe (RFC 8058), and a Message-ID made from its key,
     so that even a copy sent again by an admin is one message to a mail program."""
-    stop = emails.stop_link(message.subscriber)
-    email = EmailMultiAlternatives(
-        subject=message.subject, body=message.text, to=[message.to],
-        headers={"List-Unsubscribe": f"<{stop}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                 "Message-ID": f"<{hashlib.sha256(message.key.encode()).hexdigest()[:32]}@dsptlookup>",
-                 "Auto-Submitted": "auto-generated"})
+    headers = {"Message-ID": f"<{hashlib.sha256(message.key.encode()).hexdigest()[:32]}@dsptlookup>",
+               "Auto-Submitted": "auto-generated"}
+    if message.subscriber_id:  # an email about following; a reply's emails answer what the sender sent
+        headers |= {"List-Unsubscribe": f"<{emails.stop_link(message.subscriber)}>",
+                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    email = EmailMultiAlternatives(subject=message.subject, body=message.text, to=[message.to], headers=headers)
     email.attach_alternative(message.html, "text/html")
     return email
 

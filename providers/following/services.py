@@ -31,6 +31,19 @@ def queue(subscriber: Subscriber, key: str, email: emails.Email) -> bool:
         return False
 
 
+def queue_email(to: str, key: str, email: emails.Email) -> bool:
+    """Queue one email that is not about following (no unsubscribe link: it answers something they sent), once."""
+    if not to:
+        return False
+    try:
+        with transaction.atomic():
+            Message.objects.create(key=key, to=to, subject=email.subject[:200], text=email.text, html=email.html,
+                                   next_attempt_at=timezone.now())
+        return True
+    except IntegrityError:
+        return False
+
+
 @transaction.atomic
 def sign_up(*, email: str, kind: str, key: str, name: str) -> None:
     """Someone asks us to email `email` about something. Nothing is sent until they confirm.

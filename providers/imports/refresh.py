@@ -112,3 +112,27 @@ def _record(record: DataSource, outcome: str, message: str) -> DataSource:
     else:
         logger.info("Data refresh of %s: %s", record.key, message)
     return record
+
+
+def refresh_one_organisation(ods_code: str, *, started_by: str) -> str:
+    """Download the DSPT file now and import only this organisation's row (a correction request).
+
+    The same importer and checks as a whole file; the other rows are passed over. Returns what happened, in
+    words for the admin. Never raises for a bad download or file.
+    """
+    download, source = DOWNLOADS["dspt"]
+    url = download_url(download)
+    if not url:
+        return "No address is set for the DSPT download (DSPT_EXPORT_URL), so nothing was refreshed."
+    with tempfile.TemporaryDirectory(prefix="dsptlookup-download-") as folder:
+        try:
+            fetched = fetch.fetch(url=url, folder=Path(folder))
+            path, file_name = fetch.unpack_single_csv(fetched.path, fetched.file_name)
+        except (fetch.DownloadProblem, ValueError, OSError) as exc:  # ValueError: an address that is not one
+            return f"The DSPT download failed: {exc} Nothing changed."
+        run = source.import_file(path=path, file_name=file_name, started_by=started_by, only_code=ods_code)
+    if run.state != ImportRun.State.SUCCEEDED:
+        return f"The DSPT file was not imported: {run.message}"
+    if not run.rows_read or run.added + run.changed + run.unchanged == 0:
+        return f"{ods_code} is not in today's DSPT file. Nothing changed."
+    return f"{ods_code} refreshed from {file_name}: {run.message}"

@@ -40,7 +40,8 @@ def accessibility(request):
 def privacy(request):
     """The privacy notice. How long we keep email addresses comes from the settings the tidy-up uses."""
     return render(request, "pages/privacy.html", {"confirm_days": settings.FOLLOW_CONFIRM_DAYS,
-                                                  "keep_sent_days": settings.FOLLOW_KEEP_SENT_DAYS})
+                                                  "keep_sent_days": settings.FOLLOW_KEEP_SENT_DAYS,
+                                                  "reply_keep_days": settings.REPLY_KEEP_EMAIL_DAYS})
 
 
 GUIDANCE_PAGES = {

@@ -20,6 +20,7 @@ from django.utils.safestring import mark_safe
 from providers.edge import keys
 from providers.imports import freshness
 from providers.register.models import Location
+from providers.replies import services as replies
 from providers.results import badges, presenter, status_text, track_record
 
 
@@ -31,6 +32,7 @@ def _service_context(request, location_id: str) -> dict:
     organisation = location.dspt_organisation
     records = track_record.track_record(organisation, today=today)
     look = presenter.present(result.code)
+    reply = replies.shown_for(location, result, location.current_dspt_assessment)
     return {
         "location": location,
         "result": result,
@@ -38,6 +40,9 @@ def _service_context(request, location_id: str) -> dict:
         "assessment": location.current_dspt_assessment,
         "organisation": organisation,
         "records": records,
+        # The care service's own words beside the result, when an admin published them for this very result.
+        "reply": reply,
+        "reply_date": presenter.day(reply.published_on) if reply else "",
         "glance": track_record.years_at_a_glance(records, today=today),
         "today": today,
         "meaning": look.meaning,

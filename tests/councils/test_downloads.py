@@ -52,7 +52,7 @@ def test_the_json_download_has_the_same_services_and_the_data_date(client, sampl
     assert document["data_as_of"] == {"dspt": "2026-11-20", "cqc": "2026-11-16"}
     assert len(document["services"]) == 26
     # Each service is the one shape the API gives (providers/register/shape.py).
-    assert set(document["services"][0]) == set(Service.model_fields) - {"distance_miles"}
+    assert set(document["services"][0]) == set(Service.model_fields) - {"distance_miles"} | {"history"}
     lodge = next(s for s in document["services"] if s["cqc_location_id"] == "1-545611300")
     assert lodge["dspt"]["counts_until"] == "2027-06-30" and lodge["dspt"]["match_label"] == "Its own code"
 

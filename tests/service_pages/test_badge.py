@@ -61,7 +61,10 @@ def test_badge_headers_allow_embedding_and_short_caching(client, name):
     location = make_service("meets")
     response = client.get(reverse(name, args=[location.cqc_location_id]))
     assert response.status_code == 200
-    assert response["Cache-Control"] == "public, max-age=900, s-maxage=900"
+    # Fifteen minutes in browsers and shared caches; a cache may serve it a minute late while it asks again,
+    # and a day late if we do not answer (docs/adr/0026-serving-from-the-edge.md).
+    assert response["Cache-Control"] == ("public, max-age=900, s-maxage=900, stale-while-revalidate=60, "
+                                         "stale-if-error=86400")
     assert response["Content-Security-Policy"].startswith("default-src 'none'")
     assert response["Cross-Origin-Resource-Policy"] == "cross-origin"
     assert response["Access-Control-Allow-Origin"] == "*"
@@ -177,7 +180,8 @@ def test_the_service_page_links_to_its_qr_code_rather_than_drawing_it(client):
     assert f'<img src="/services/{location.cqc_location_id}/qr.svg" alt="QR code for http://testserver/services/' in html
     assert "<svg role=\"img\" aria-label=\"QR code" not in html
     qr = client.get(reverse("qr_code", args=[location.cqc_location_id]))
-    assert qr["Cache-Control"] == "public, max-age=86400"
+    # A QR code is content (it never changes for a service): cached like the guidance pages (providers/urls.py).
+    assert qr["Cache-Control"] == "public, max-age=300, s-maxage=3600, stale-while-revalidate=60, stale-if-error=86400"
 
 
 def test_a_badge_stops_saying_live_when_our_data_is_old(client, settings, time_machine):
