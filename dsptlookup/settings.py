@@ -298,6 +298,12 @@ FOLLOW_KEEP_SENT_DAYS = int(os.environ.get("FOLLOW_KEEP_SENT_DAYS", "30"))  # th
 # address is kept after the last email we would send about it (declined, archived, dealt with).
 REPLY_CONFIRMATIONS_A_DAY = int(os.environ.get("REPLY_CONFIRMATIONS_A_DAY", "3"))
 REPLY_KEEP_EMAIL_DAYS = int(os.environ.get("REPLY_KEEP_EMAIL_DAYS", "30"))
+# Counting without tracking (providers/performance/): when the worker works out /performance/'s figures, how
+# long a search that found nothing (scrubbed) and feedback words are kept, and the counts a day.
+PERFORMANCE_CRON = os.environ.get("PERFORMANCE_CRON", "20 * * * *")
+UNFOUND_KEEP_DAYS = int(os.environ.get("UNFOUND_KEEP_DAYS", "30"))
+FEEDBACK_KEEP_DAYS = int(os.environ.get("FEEDBACK_KEEP_DAYS", "90"))
+TALLY_KEEP_DAYS = int(os.environ.get("TALLY_KEEP_DAYS", "800"))
 FOLLOW_SEND_BATCH = int(os.environ.get("FOLLOW_SEND_BATCH", "200"))  # messages one sending job sends at most
 FOLLOW_DIGEST_CRON = os.environ.get("FOLLOW_DIGEST_CRON", "0 7 * * *")  # daily digests and reminders
 

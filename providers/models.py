@@ -7,6 +7,8 @@
   download on a schedule;
 - providers/search/models.py: the word list search corrects typos against, and postcodes;
 - providers/reports/models.py: problems visitors report;
+- providers/performance/models.py: counts a day without tracking, searches that found nothing (scrubbed),
+  feedback, and the weekly figures of /performance/;
 - providers/replies/models.py: care services' replies beside their results, and requests to correct them;
 - providers/following/models.py: email addresses that follow results or asked for reminders, and the emails;
 - providers/staff/models.py: staff members' recovery codes (their other second factors are django-otp's);
@@ -25,11 +27,12 @@ from providers.register.models import (
     Provider,
     readable_name,
 )
+from providers.performance.models import Feedback, Tally, UnfoundSearch, WeeklyFigures
 from providers.replies.models import Reply
 from providers.reports.models import ProblemReport
 from providers.search.models import Postcode, SearchWord
 from providers.staff.models import RecoveryCode, RecoveryCodes
 
 __all__ = ["DataSource", "DsptAssessment", "DsptOrganisation", "FileChunk", "Follow", "ImportRun", "Location", "Message",
-           "NameMatchCandidate", "OdsCareHome", "Postcode", "ProblemReport", "Provider", "Reply", "SearchWord", "StoredFile",
+           "NameMatchCandidate", "OdsCareHome", "Postcode", "ProblemReport", "Provider", "Reply", "Feedback", "Tally", "UnfoundSearch", "WeeklyFigures", "SearchWord", "StoredFile",
            "Subscriber", "RecoveryCode", "RecoveryCodes", "readable_name"]

@@ -20,6 +20,8 @@ from providers.following import sending
 from providers.following import services as following
 from providers.imports import refresh, runs, uploads
 from providers.imports.models import ImportRun
+from providers.performance import figures as performance_figures
+from providers.performance import housekeeping as performance
 from providers.replies import services as replies
 
 logger = logging.getLogger(__name__)
@@ -126,6 +128,14 @@ def tidy_runs() -> None:
     # care service told, within minutes of the import or the day that changed it.
     replies.archive_outdated(timezone.localdate())
     replies.forget(now)
+    performance.forget(timezone.localdate())
+
+
+@app.periodic(cron=settings.PERFORMANCE_CRON)
+@app.task(queue=HOUSEKEEPING, queueing_lock="performance-figures")
+def work_out_performance_figures(timestamp: int | None = None) -> str:
+    """Each hour (PERFORMANCE_CRON): this week's figures for /performance/ from the day-by-day counts."""
+    return f"{performance_figures.rebuild()} weeks of figures worked out"
 
 
 @app.periodic(cron="40 3 * * *")

@@ -10,6 +10,7 @@ from providers.councils import views as councils
 from providers.edge.caching import CONTENT, DATA, DOWNLOAD, personal, public
 from providers.following import views as following
 from providers.pages import views as pages
+from providers.performance import views as performance
 from providers.privacy_summary import views as privacy_summary
 from providers.provider_pages import views as provider_pages
 from providers.reconcile import views as reconcile
@@ -81,6 +82,13 @@ urlpatterns = [
     # Report a problem (providers/reports/)
     path("contact/", personal(reports.contact), name="contact"),
     path("contact/thank-you/", content(reports.contact_thanks), name="contact_thanks"),
+    # Is this page useful, counts without tracking, and how the service is doing (providers/performance/)
+    path("count.gif", personal(performance.count_view), name="count_view"),
+    path("feedback/", personal(performance.useful), name="useful"),
+    path("feedback/more/", personal(performance.feedback_more), name="feedback_more"),
+    path("performance/", data(performance.performance), name="performance"),
+    path("performance/figures.csv", data(performance.figures_csv), name="performance_csv"),
+    path("performance/figures.json", data(performance.figures_json), name="performance_json"),
     # Emails when results change, and reminders to renew (providers/following/)
     path("follow/", personal(following.follow), name="follow"),
     path("follow/check-your-email/", content(following.check_email), name="follow_check_email"),

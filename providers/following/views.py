@@ -19,6 +19,7 @@ from providers import tasks
 from providers.following import services
 from providers.following.forms import FollowForm
 from providers.following.models import Follow, Subscriber
+from providers.performance import counting
 from providers.register.models import Location, Provider
 
 # Per visitor: ten sign-ups an hour. Per address: five, then one a day; more are dropped without a word,
@@ -87,7 +88,10 @@ def confirm(request, signed):
     if subscriber is None:
         return render(request, "following/link_expired.html", {"days": settings.FOLLOW_CONFIRM_DAYS}, status=404)
     if request.method == "POST":
-        services.confirm(subscriber, [int(i) for i in request.POST.getlist("follow") if i.isdigit() and len(i) < 10])
+        started = services.confirm(subscriber, [int(i) for i in request.POST.getlist("follow")
+                                                if i.isdigit() and len(i) < 10])
+        if started:
+            counting.count(counting.FOLLOW, request=request, by=len(started))
         return redirect(reverse("follow_manage", args=[subscriber.token]) + "?started=1")
     return render(request, "following/confirm.html", {"waiting": subscriber.follows.waiting(), "signed": signed})
 

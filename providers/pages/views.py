@@ -41,7 +41,10 @@ def privacy(request):
     """The privacy notice. How long we keep email addresses comes from the settings the tidy-up uses."""
     return render(request, "pages/privacy.html", {"confirm_days": settings.FOLLOW_CONFIRM_DAYS,
                                                   "keep_sent_days": settings.FOLLOW_KEEP_SENT_DAYS,
-                                                  "reply_keep_days": settings.REPLY_KEEP_EMAIL_DAYS})
+                                                  "reply_keep_days": settings.REPLY_KEEP_EMAIL_DAYS,
+                                                  "tally_keep_days": settings.TALLY_KEEP_DAYS,
+                                                  "unfound_keep_days": settings.UNFOUND_KEEP_DAYS,
+                                                  "feedback_keep_days": settings.FEEDBACK_KEEP_DAYS})
 
 
 GUIDANCE_PAGES = {

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
+from providers.performance import counting
 from providers.register.models import Location
 from providers.results import status_text
 from providers.rights import words
@@ -38,6 +39,7 @@ def your_rights(request):
     else:
         form = LetterForm(request.POST or None, initial={"service": location.cqc_location_id})
         if form.is_valid():
+            counting.count(counting.LETTER, request=request)
             return _letters_page(request, location, form.cleaned_data)
     return render(request, "rights/maker.html", {"form": form, "location": location, "switch": EASY_READ_SWITCH})
 

@@ -170,9 +170,10 @@ class ResultCardPaginator(SearchPaginator):
     `url_name` is the page each card links to.
     """
 
-    def __init__(self, object_list, per_page, *, today: dt.date, url_name: str = "service"):
+    def __init__(self, object_list, per_page, *, today: dt.date, url_name: str = "service", link_query: str = ""):
         super().__init__(object_list.with_result_card(CARD_FIELDS), per_page)
         self.today, self.url_name = today, url_name
+        self.link_query = f"?{link_query}" if link_query else ""  # search results: "from=search", counted
 
     def page(self, number):
         found, number = self.page_of(number, "card")
@@ -182,7 +183,8 @@ class ResultCardPaginator(SearchPaginator):
         # As the ORM makes a row it has read (half the cost of Location(**fields), for 20 cards a page).
         service = Location.from_db(None, CARD_FIELDS, [row[name] for name in CARD_FIELDS])
         return ResultCard(
-            cqc_location_id=service.cqc_location_id, url=reverse(self.url_name, args=[service.cqc_location_id]),
+            cqc_location_id=service.cqc_location_id,
+            url=reverse(self.url_name, args=[service.cqc_location_id]) + self.link_query,
             name=service.display_name,
             address=", ".join(service.address_lines),
             kind=service.get_category_display() + (f" · {distance_words(distance)} away" if distance is not None else ""),

@@ -1,5 +1,7 @@
 """Search pages: the search itself, its Easy Read version, and the search other websites frame."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -78,11 +80,13 @@ def _search_context(request, *, follow_codes: bool = False, service_url: str = "
         )
         if follow_codes and result.exact_location_id:
             return context
-        page = ResultCardPaginator(result.services, PAGE_SIZE, today=today, url_name=service_url
-                                   ).get_page(request.GET.get("page"))
+        page = ResultCardPaginator(result.services, PAGE_SIZE, today=today, url_name=service_url,
+                                   link_query="from=search").get_page(request.GET.get("page"))
         context.update(page=page, status_line=presenter.search_status(
             count=page.paginator.count, query=query, place_label=result.place.label if result.place else "",
-            radius=result.radius, page_number=page.number, pages=page.paginator.num_pages))
+            radius=result.radius, page_number=page.number, pages=page.paginator.num_pages),
+            # What the page's counting image says (providers/performance/): the words only when nothing was found.
+            count_extra=urlencode({"found": page.paginator.count, **({"q": query} if not page.paginator.count else {})}))
     context["filters_on"] = bool(form.is_bound and form.is_valid() and
                                  (form.cleaned_data["type"] or form.cleaned_data["status"]))
     context["querystring_without_page"] = _querystring_without_page(request)

@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 
 from providers.edge import keys
 from providers.imports import freshness
+from providers.performance import counting
 from providers.register.models import Location
 from providers.replies import services as replies
 from providers.results import badges, presenter, status_text, track_record
@@ -161,6 +162,7 @@ def badge(request, location_id):
     """/services/<id>/badge.svg: the live result as a picture other websites can show."""
     keys.about(request, service=location_id)
     live = _badge_of(location_id)
+    counting.badge_shown(request, location_id)
     return _image_response(request, live, etag=f'"{live.version}-svg"', content_type="image/svg+xml; charset=utf-8",
                            render_body=lambda: badges.render_svg(live))
 
@@ -169,6 +171,7 @@ def badge_png(request, location_id, scale=1):
     """/services/<id>/badge.png (and badge@2x.png): the same badge for email programs and letters."""
     keys.about(request, service=location_id)
     live = _badge_of(location_id)
+    counting.badge_shown(request, location_id)
     return _image_response(request, live, etag=f'"{live.version}-png{scale}"', content_type="image/png",
                            render_body=lambda: badges.render_png(live, scale=scale))
 
