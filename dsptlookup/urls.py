@@ -17,5 +17,6 @@ urlpatterns = [
     path("api/v1/docs/", public(CONTENT)(api_docs.docs), name="api_docs"),
     # The API's own paths, without a namespace: reverse("api_services") as before django-ninja.
     path("api/v1/", include(public_patterns(api.api.urls[0], DATA))),
+    path("api/<path:rest>", public(CONTENT)(api.not_found), name="api_not_found"),
     path("", include("providers.urls")),
 ]

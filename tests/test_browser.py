@@ -38,6 +38,8 @@ PUBLIC_PAGES = [
     "/your-rights/examples/copy/", "/your-rights/examples/correct/", "/easy-read/your-information/",
     "/follow/?service=1-545611283", "/follow/?remind=1-545611283", "/follow/?area=leeds",
     "/follow/?provider=1-101671690", "/follow/check-your-email/", "/follow/stopped/", "/for-care-services/renew/",
+    "/services/1-545611283/reply/", "/services/1-545611283/reply/check-your-email/", "/performance/",
+    "/feedback/more/?page=home&useful=yes&back=/",
 ]
 
 

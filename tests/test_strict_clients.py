@@ -40,6 +40,7 @@ def every_page_type(client) -> dict[str, bytes]:
     pages["letter, made"] = client.post("/your-rights/", letter).content
     pages["letter, changing answers"] = client.post("/your-rights/", {**letter, "edit": "1"}).content
     pages.update(following_pages(client))
+    pages.update(reply_and_performance_pages(client))
     for error in ("400", "413", "429", "500", "503"):
         pages[f"error page {error}"] = render_to_string(f"{error}.html", {"service_name": "DSPT Lookup"}).encode()
     return pages
@@ -71,6 +72,31 @@ def following_pages(client) -> dict[str, bytes]:
     for stage in ("8 weeks", reminders.LAPSED, reminders.NEW_RESULT):
         due = reminders.Reminder(stage, dt.date(2027, 7, 1), "")
         pages[f"email: reminder {stage}"] = emails.reminder(subscriber, follow, due, result, today).html.encode()
+    return pages
+
+
+def reply_and_performance_pages(client) -> dict[str, bytes]:
+    """A care service's reply (with errors, the confirmation page, its emails, shown on the service page) and
+    /performance/ with a week of figures."""
+    from providers.performance import figures
+    from providers.register.models import Location
+    from providers.replies import emails, services
+
+    service = Location.objects.get(cqc_location_id="1-545611283")
+    pages = {"reply, with errors": client.post("/services/1-545611283/reply/", {"text": "x" * 1001}).content,
+             "feedback, with errors": client.post("/feedback/more/", {"words": "x" * 501}).content}
+    reply = services.send(location=service, kind="reply", text="We published <b>on 2 December</b>.\nLine two",
+                          name="Manager", email="manager@example.org")
+    pages["reply: confirm"] = client.get(services.confirm_link(reply).removeprefix(settings.SITE_URL)).content
+    pages["email: reply confirm"] = emails.confirmation(reply, "https://example.org/x").html.encode()
+    services.confirm(reply)
+    services.publish(reply, by="admin")
+    pages["email: reply published"] = emails.published(reply).html.encode()
+    pages["service page with a reply"] = client.get("/services/1-545611283/").content
+    pages["easy read service page with a reply"] = client.get("/services/1-545611283/easy-read/").content
+    client.get("/count.gif?page=search&found=0&q=nowhere")
+    figures.rebuild()
+    pages["performance, with figures"] = client.get("/performance/").content
     return pages
 
 

@@ -98,6 +98,13 @@ def openapi(request):
     return JsonResponse(openapi_document(request.build_absolute_uri("/")))
 
 
+def not_found(request, rest=""):
+    """Any other address under /api/ (an ODS code with a slash in it, a mistyped path): a JSON 404, as the
+    API's own errors are, never the HTML page a program cannot read (found by the strangers' tests)."""
+    return JsonResponse({"detail": "There is nothing at this address. The API's addresses are listed at "
+                                   "/api/v1/openapi.json."}, status=404)
+
+
 @api.get("services", response={200: schemas.SearchResults, 400: schemas.Error}, url_name="api_services",
          exclude_unset=True, summary="Search by name, town, postcode or code", operation_id="searchServices")
 def services(request, params: Query[schemas.SearchParams]):

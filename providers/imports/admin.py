@@ -11,6 +11,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -90,7 +91,9 @@ class ImportRunAdmin(admin.ModelAdmin):
                 f"{run.error_count:,} set aside")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        """Opening a run shows its formatted report, not the raw record."""
+        """Opening a run shows its formatted report, not the raw record (no such run: the admin's own 'not found')."""
+        if not str(object_id).isdigit():
+            raise Http404("No such import run")
         return redirect("admin:providers_importrun_report", run_id=object_id)
 
     def changelist_view(self, request, extra_context=None):

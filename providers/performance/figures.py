@@ -121,7 +121,7 @@ def _chart(figure: Figure, weeks: list[WeeklyFigures]) -> dict:
     top = 100 if figure.kind == "percent" else max([v for v in values if v] or [1])
     rows = []
     for index, (week, value) in enumerate(zip(weeks, values)):
-        width = round(190 * (value or 0) / top) if top else 0
+        width = round(140 * (value or 0) / top) if top else 0
         rows.append({"label": _week_label(week), "text": _shown(figure, value), "width": width,
                      "y": 8 + index * 24})
     return {"figure": figure, "rows": rows, "height": 16 + len(rows) * 24,

@@ -7,7 +7,7 @@ import csv
 import io
 import json
 
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -64,8 +64,8 @@ def useful(request):
     if request.method != "POST":
         return redirect("home")
     form = UsefulForm(request.POST)
-    if not form.is_valid():
-        return HttpResponseBadRequest("Choose yes or no.", content_type="text/plain; charset=utf-8")
+    if not form.is_valid():  # no answer, or not one of our pages: nothing counted, back where they were
+        return redirect(_back(request, request.POST.get("back", "/")[:300]))
     page, answer = form.cleaned_data["page"], form.cleaned_data["useful"]
     if limits.take(FEEDBACK, limits.client_address(request)) is not None:
         # The person chose to answer: counted even with Global Privacy Control (nothing about them is kept).

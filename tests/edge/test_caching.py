@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 SERVICE, PROVIDER = "1-545611283", "1-102643002"
 # Pages with someone's answers, or reached from the links in their emails: never kept by any cache.
 PERSONAL = {"contact", "follow", "follow_confirm", "follow_manage", "follow_stop", "your_rights", "privacy_summary",
-            "check_a_list"}  # what is uploaded there is personal: never shared, never kept
+            "check_a_list",  # what is uploaded there is personal: never shared, never kept
+            "reply", "reply_confirm",  # a care service's words and address
+            "count_view", "useful", "feedback_more"}  # counted each time (a cached count image counts nothing)
 # Each page's real address: placeholders filled, and what a real visitor's address carries.
 VALUES = {"location_id": SERVICE, "cqc_location_id": SERVICE, "provider_id": PROVIDER, "cqc_provider_id": PROVIDER,
           "ods_code": "VLLWV", "slug": "liverpool", "kind": "copy", "signed": "x", "token": "x"}

@@ -51,7 +51,10 @@ TYPES_BY_ENDING = {".csv": "text/csv", ".json": "application/json", ".atom": "ap
                    ".svg": "image/svg+xml", ".png": "image/png",
                    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 TYPES_BY_ROUTE = {"/metrics": "text/plain", "/healthz": "text/plain", "/readyz": "application/json",
-                  "/admin/jsi18n/": "text/javascript", "/admin/passkeys/jsi18n/": "text/javascript"}
+                  "/admin/jsi18n/": "text/javascript", "/admin/passkeys/jsi18n/": "text/javascript",
+                  "/reconcile": "application/json", "/reconcile/properties": "application/json",
+                  "/reconcile/suggest/<str:kind>": "application/json",
+                  "/count.gif": "image/gif"}
 TRACEBACK_SIGNS = (b"Traceback (most recent call last)", b'File "/', b"psycopg.", b"django.db.utils")
 
 
@@ -313,10 +316,15 @@ def _try_everything(world: World, chosen_seed: int, handler: Logged) -> None:
     @example(case=Case("POST", "/your-rights/", form=(("service", "1-545611283\x00"), ("kind", "copy"))))
     @example(case=Case("POST", "/follow/", form=(("service", "\x00"), ("email", "a@example.org"))))
     @example(case=Case("GET", "/api/v1/services?q=%0C"))
+    @example(case=Case("GET", "/api/v1/ods/https%3A%2F%2Fexample.com%2F"))
+    @example(case=Case("GET", "/reconcile?unknown=99999999999999999999"))
+    @example(case=Case("POST", "/feedback/", form=(("page", "home"), ("back", "/"))))
+    @example(case=Case("GET", "/reconcile/suggest/copy?prefix=99999999999999999999"))
     # Found by this test (issue 38): an admin action sent with an empty choice; django-otp's own key page.
     @example(case=Case("POST", "/admin/providers/dsptassessment/", staff=True, form=(
         ("action", "delete_selected"), ("select_across", "0"), ("index", "0"), ("_selected_action", ""))))
     @example(case=Case("GET", "/admin/otp_totp/totpdevice/1/config/", staff=True))
+    @example(case=Case("GET", "/admin/providers/importrun/%20/change/", staff=True))
     def one(case: Case) -> None:
         handler.messages.clear()
         try:
