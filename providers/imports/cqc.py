@@ -19,19 +19,11 @@ from __future__ import annotations
 import re
 
 from providers.imports import formats
+from providers.imports.kinds import Field, Skipped
 from providers.imports.problems import FileProblem, clip
-from providers.imports.skeleton import (
-    MAX_STORED_ERRORS,
-    PREVIEW_EXAMPLES,
-    Field,
-    ImportJob,
-    RowProblem,
-    Skipped,
-    examples,
-    raw_cursor,
-    read_fields,
-    settle_after_writing,
-)
+from providers.imports.reading import MAX_STORED_ERRORS, RowProblem, read_fields
+from providers.imports.skeleton import ImportJob
+from providers.imports.staging import PREVIEW_EXAMPLES, examples, raw_cursor, settle_after_writing
 from providers.imports.tabular import Row, Table
 from providers.register.matching import rematch_locations
 from providers.register.models import Location, Provider

@@ -17,18 +17,11 @@ import re
 from django.utils import timezone
 
 from providers.imports import formats
+from providers.imports.kinds import Field, Skipped
 from providers.imports.problems import clip
-from providers.imports.skeleton import (
-    Field,
-    ImportJob,
-    ImportRejected,
-    RowProblem,
-    Skipped,
-    examples,
-    raw_cursor,
-    read_fields,
-    settle_after_writing,
-)
+from providers.imports.reading import RowProblem, read_fields
+from providers.imports.skeleton import ImportJob, ImportRejected
+from providers.imports.staging import examples, raw_cursor, settle_after_writing
 from providers.imports.tabular import Row
 from providers.register.matching import rematch_locations
 from providers.register.models import DsptAssessment, DsptOrganisation

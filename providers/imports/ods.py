@@ -26,8 +26,11 @@ import datetime as dt
 import itertools
 
 from providers.imports import formats
+from providers.imports.kinds import Field, Format, Source
 from providers.imports.problems import FileProblem, clip
-from providers.imports.skeleton import Field, Format, ImportJob, Source, examples, raw_cursor, read_fields
+from providers.imports.reading import read_fields
+from providers.imports.skeleton import ImportJob
+from providers.imports.staging import examples, raw_cursor
 from providers.imports.tabular import Row, Table
 from providers.register.matching import rematch_locations
 from providers.register.models import Location, OdsCareHome

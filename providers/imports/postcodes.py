@@ -12,7 +12,10 @@ are skipped and counted; a row with broken coordinates rejects the file.
 from __future__ import annotations
 
 from providers.imports import formats
-from providers.imports.skeleton import Field, ImportJob, RowProblem, Skipped, raw_cursor
+from providers.imports.kinds import Field, Skipped
+from providers.imports.reading import RowProblem
+from providers.imports.skeleton import ImportJob
+from providers.imports.staging import raw_cursor
 from providers.imports.tabular import Row
 from providers.search.models import Postcode
 from providers.search.postcodes import normalise_postcode

@@ -19,9 +19,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from providers.imports import fetch
+from providers.imports.kinds import Download, Source
 from providers.imports.models import DataSource, ImportRun
 from providers.imports.runs import file_checksum
-from providers.imports.skeleton import Download, Source
+from providers.imports.skeleton import import_file
 from providers.imports.sources import DOWNLOADS
 
 logger = logging.getLogger(__name__)
@@ -91,7 +92,7 @@ def _import(record: DataSource, download: Download, fetched: fetch.Fetched, *, s
         if checksum == record.file_sha256:
             record.etag, record.last_modified = fetched.etag, fetched.last_modified
             return _record(record, DataSource.Outcome.UNCHANGED, "The file is the same as the one imported last time.")
-        run = source.import_file(path=path, file_name=file_name, started_by=started_by)
+        run = import_file(source, path=path, file_name=file_name, started_by=started_by)
     finally:
         Path(path).unlink(missing_ok=True)
     run.download = download.key
@@ -130,7 +131,7 @@ def refresh_one_organisation(ods_code: str, *, started_by: str) -> str:
             path, file_name = fetch.unpack_single_csv(fetched.path, fetched.file_name)
         except (fetch.DownloadProblem, ValueError, OSError) as exc:  # ValueError: an address that is not one
             return f"The DSPT download failed: {exc} Nothing changed."
-        run = source.import_file(path=path, file_name=file_name, started_by=started_by, only_code=ods_code)
+        run = import_file(source, path=path, file_name=file_name, started_by=started_by, only_code=ods_code)
     if run.state != ImportRun.State.SUCCEEDED:
         return f"The DSPT file was not imported: {run.message}"
     if not run.rows_read or run.added + run.changed + run.unchanged == 0:

@@ -17,8 +17,9 @@ homes, the CQC register) come before the DSPT results.
 from __future__ import annotations
 
 from providers.imports import cqc, dspt, formats, ods, postcodes
+from providers.imports.kinds import Download, Format, Header, Source
 from providers.imports.models import ImportRun
-from providers.imports.skeleton import Download, Format, Header, Source
+from providers.imports.skeleton import import_file
 
 SOURCES: dict[str, Source] = {source.kind: source for source in (
     Source(
@@ -106,19 +107,19 @@ DOWNLOADS = {download.key: (download, source) for source in SOURCES.values() for
 
 def import_cqc_file(**options) -> ImportRun:
     """Import a CQC file: import_cqc_file(path=..., dry_run=False, allow_removals=False, ...)."""
-    return SOURCES[ImportRun.Kind.CQC].import_file(**options)
+    return import_file(SOURCES[ImportRun.Kind.CQC], **options)
 
 
 def import_dspt_file(**options) -> ImportRun:
     """Import a DSPT organisation search export."""
-    return SOURCES[ImportRun.Kind.DSPT].import_file(**options)
+    return import_file(SOURCES[ImportRun.Kind.DSPT], **options)
 
 
 def import_ods_file(**options) -> ImportRun:
     """Import an NHS ODS care home site or head office list."""
-    return SOURCES[ImportRun.Kind.ODS].import_file(**options)
+    return import_file(SOURCES[ImportRun.Kind.ODS], **options)
 
 
 def import_postcodes_file(**options) -> ImportRun:
     """Import a postcode lookup table."""
-    return SOURCES[ImportRun.Kind.POSTCODES].import_file(**options)
+    return import_file(SOURCES[ImportRun.Kind.POSTCODES], **options)

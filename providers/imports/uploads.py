@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from providers.imports.models import FileChunk, ImportRun, StoredFile
 from providers.imports.runs import queue_run
+from providers.imports.skeleton import import_file
 from providers.imports.sources import SOURCES
 
 ALLOWED_SUFFIXES = {".csv", ".xlsx", ".ods"}
@@ -94,7 +95,7 @@ def preview_upload(*, upload: StoredFile, kind: str, user: str, as_of=None,
     """
     try:
         with on_disk(upload) as path:
-            run = SOURCES[kind].import_file(path=path, file_name=upload.name, dry_run=True, started_by=user,
+            run = import_file(SOURCES[kind], path=path, file_name=upload.name, dry_run=True, started_by=user,
                                             as_of=as_of, queued=queued)
     except BaseException:
         upload.delete()
@@ -141,7 +142,7 @@ def apply_preview(*, preview: ImportRun, user: str, allow_removals: bool = False
     source = SOURCES[preview.kind]
     options = {"allow_removals": allow_removals} if "allow_removals" in source.options else {}
     with on_disk(upload) as path:
-        run = source.import_file(path=path, file_name=preview.file_name, started_by=user, as_of=preview.data_as_of,
+        run = import_file(source, path=path, file_name=preview.file_name, started_by=user, as_of=preview.data_as_of,
                                  queued=queued, **options)
     if run.upload_id:  # the queued run pointed at the preview's upload; the preview keeps it
         run.upload = None

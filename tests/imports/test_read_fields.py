@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 
 from providers.imports import formats
-from providers.imports.skeleton import REMEMBERED_TEXTS, Field, RowProblem, read_fields
+from providers.imports.kinds import Field
+from providers.imports.reading import REMEMBERED_TEXTS, RowProblem, read_fields
 from providers.imports.tabular import Columns
 
 DATE = (Field("published_on", "date", headings=("Date",), validate=formats.parse_date),)

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from providers.imports.models import ImportRun
+from providers.imports.skeleton import import_file
 from providers.imports.sources import SOURCES
 
 REMOVALS_PRINTED = 50
@@ -100,7 +101,7 @@ class ImportCommand(BaseCommand):
             raise CommandError("--max-bad-rows is a percentage from 0 to 100.")
         bar = ProgressBar(enabled=not no_progress and options["verbosity"] > 0, description="Reading")
         try:
-            run = SOURCES[self.kind].import_file(
+            run = import_file(SOURCES[self.kind], 
                 path=path, dry_run=dry_run, started_by="command line", progress=bar, as_of=as_of,
                 max_bad_share=None if max_bad_rows is None else max_bad_rows / 100, **self.importer_options(options))
         finally:
