@@ -17,7 +17,7 @@ def names_found(client, query, **params):
     response = client.get(reverse("search"), {"q": query, **params})
     assert response.status_code == 200
     html = response.content.decode()
-    return re.findall(r'<h3 class="nhsuk-heading-s[^"]*"><a href="/services/[^"]+/">(.*?)</a></h3>', html)
+    return re.findall(r'<h3 class="nhsuk-heading-s[^"]*"><a href="/services/[^"?]+/(?:\?from=search)?">(.*?)</a></h3>', html)
 
 
 @pytest.mark.parametrize(
@@ -57,7 +57,7 @@ def test_provider_name_search(client, sample_loaded):
 @pytest.mark.parametrize("typed", ["L8 1AA", "l81aa", "L8  1AA", " l8 1aa "])
 def test_full_postcode_lists_nearest_first_with_miles(client, sample_loaded, typed):
     html = client.get(reverse("search"), {"q": typed}).content.decode()
-    found = re.findall(r'<a href="/services/[^"]+/">(.*?)</a>', html)
+    found = re.findall(r'<a href="/services/[^"?]+/(?:\?from=search)?">(.*?)</a>', html)
     assert found[:2] == ["Sunnyside Lodge", "Sunny Side Care Home"] or found[:2] == ["Sunny Side Care Home", "Sunnyside Lodge"]
     assert "less than 0.1 miles away" in html
     assert "care services found within 25 miles of L8 1AA" in html  # never wider than 25 miles

@@ -242,7 +242,8 @@ def test_a_dormant_service_says_so(client):
 def test_easy_read_search_leads_to_easy_read_pages(client):
     location = LocationFactory(name="Brambles Easy Home")
     html = client.get("/easy-read/search/?q=brambles").content.decode()
-    assert f'href="/services/{location.cqc_location_id}/easy-read/"' in html
+    # (?from=search: a service opened from search results is counted, providers/performance/counting.py)
+    assert f'href="/services/{location.cqc_location_id}/easy-read/?from=search"' in html
     assert 'action="/easy-read/search/"' in html and "app-easy-read" in html
     home = client.get("/easy-read/").content.decode()
     assert 'action="/easy-read/search/"' in home

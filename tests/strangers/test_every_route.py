@@ -172,6 +172,10 @@ def expected_types(route: Route, status: int) -> tuple[str, ...]:
 
 def check(case: Case, response, logged: list[str]) -> None:
     status, kind = response.status_code, response.get("Content-Type", "")
+    if urlsplit(case.address).path == "/readyz" and status == 503:
+        # Its contract: 503 when not ready (a junk admin action before it may have undone the imports).
+        assert response.json()["status"] == "not ready", f"{status} for {case!r}"
+        return
     assert status < 500, f"{status} for {case!r}"
     body = b"".join(response.streaming_content) if response.streaming else response.content
     for sign in TRACEBACK_SIGNS:
