@@ -61,7 +61,15 @@ FIELDS = [
     Field("primary_sector", headings=("Primary Sector",), validate=formats.text(100)),
     Field("integrated_care_board", validate=formats.text(),
           headings=("Integrated Care Board (where available, from ODS)", "Commissioner (From ODS)")),
+    # The row's fingerprint, and whether it is the row we hold (then only ods_code is staged): skeleton._read_rows.
+    Field("fingerprint", "bigint"),
+    Field("same_as_held", "boolean"),
 ]
+
+
+def remembered_rows() -> dict[int, str]:
+    """{fingerprint: ODS code} of every organisation as the last file gave it (Source.remembered_rows)."""
+    return dict(DsptOrganisation.objects.exclude(row_fingerprint=None).values_list("row_fingerprint", "ods_code"))
 
 
 def _year_start(first: str, second: str, *, today) -> int | None:
@@ -172,9 +180,10 @@ def apply(job: ImportJob) -> None:
     run.preview["added"] = examples(cursor, "SELECT name || ' (' || ods_code || ')' FROM dspt_numbered "
                                             "WHERE new_organisation ORDER BY row_number")
     cursor.execute(f"""
-        INSERT INTO {ORGANISATIONS}
-            (id, ods_code, name, primary_sector, integrated_care_board, current_assessment_id, data_as_of, updated_at)
-        SELECT organisation_id, ods_code, name, primary_sector, integrated_care_board, assessment_id, %s, dspt_now()
+        INSERT INTO {ORGANISATIONS} (id, ods_code, name, primary_sector, integrated_care_board, current_assessment_id,
+                                     data_as_of, updated_at, row_fingerprint)
+        SELECT organisation_id, ods_code, name, primary_sector, integrated_care_board, assessment_id, %s, dspt_now(),
+               fingerprint
         FROM dspt_numbered WHERE new_organisation""", [as_of])
     cursor.execute(f"""
         INSERT INTO {ASSESSMENTS}
@@ -182,6 +191,7 @@ def apply(job: ImportJob) -> None:
         SELECT assessment_id, organisation_id, status, year_start, published_on, status_text, dspt_now(), %s
         FROM dspt_numbered WHERE new_assessment""", [run.pk])
     updated, run.changed = _update_organisations(cursor, as_of=as_of)
+    updated += _date_rows_we_hold(cursor, as_of=as_of)
     # A table nothing was written to keeps its statistics and index as they were: nothing to settle.
     if run.added or updated:
         settle_after_writing(cursor, ORGANISATIONS, columns=("ods_code", "name_key", "current_assessment_id"))
@@ -190,7 +200,7 @@ def apply(job: ImportJob) -> None:
     run.preview["new statuses"] = examples(cursor, """
         SELECT name || ' (' || ods_code || '): ' || status_text FROM dspt_numbered WHERE new_assessment ORDER BY name""")
     cursor.execute(f"SELECT count(*) FROM {ORGANISATIONS} o "
-                   "WHERE NOT EXISTS (SELECT 1 FROM dspt_numbered s WHERE s.ods_code = o.ods_code)")
+                   "WHERE NOT EXISTS (SELECT 1 FROM dspt_staging s WHERE s.ods_code = o.ods_code AND s.keep)")
     (not_in_file,) = cursor.fetchone()
     run.unchanged = job.parsed.kept - run.added - run.changed
     run.removed = 0  # organisations are never removed; see not_in_file
@@ -198,8 +208,21 @@ def apply(job: ImportJob) -> None:
         f"{new_statuses} new statuses added to the history. "
         f"{not_in_file} organisations we hold are not in this file; we keep them as they were."
     )
-    with job.step("matching"):
-        rematch_locations()
+    if job.parsed.same_as_held:
+        run.preview["rows as we hold them"] = [f"{job.parsed.same_as_held} rows are the rows we read before: "
+                                               "recognised by their fingerprint, only their date moves on"]
+    if run.added or run.changed or new_statuses or job.parsed.same_as_held < job.parsed.kept:
+        with job.step("matching"):
+            rematch_locations()
+    # else: every row is one we hold, so no organisation, name or record changed and no match can have.
+
+
+def _date_rows_we_hold(cursor, *, as_of) -> int:
+    """The rows recognised as the ones we hold: only their organisations' date moves on (never back)."""
+    cursor.execute(f"""UPDATE {ORGANISATIONS} o SET data_as_of = %(as_of)s FROM dspt_staging s
+                       WHERE s.same_as_held AND s.ods_code = o.ods_code
+                         AND (o.data_as_of IS NULL OR o.data_as_of < %(as_of)s)""", {"as_of": as_of})
+    return cursor.rowcount
 
 
 def apply_history(job: ImportJob) -> None:
@@ -260,6 +283,7 @@ def _number_rows(cursor) -> None:
         LEFT JOIN {ORGANISATIONS} o ON o.ods_code = s.ods_code
         LEFT JOIN {ASSESSMENTS} a ON a.organisation_id = o.id AND a.status = s.status
               AND a.year_start IS NOT DISTINCT FROM s.year_start AND a.published_on IS NOT DISTINCT FROM s.published_on
+        WHERE s.same_as_held IS NOT TRUE  -- a row we hold: nothing of it is new (_date_rows_we_hold)
         """, {"organisation_ids": organisation_ids, "assessment_ids": assessment_ids})
     cursor.execute("ANALYZE dspt_numbered (organisation_id, ods_code)")
 
@@ -275,13 +299,14 @@ def _update_organisations(cursor, *, as_of) -> tuple[int, int]:
         WITH written AS (
             UPDATE {ORGANISATIONS} o
             SET name = s.name, primary_sector = s.primary_sector, integrated_care_board = s.integrated_care_board,
-                current_assessment_id = s.assessment_id, data_as_of = %(as_of)s,
+                current_assessment_id = s.assessment_id, data_as_of = %(as_of)s, row_fingerprint = s.fingerprint,
                 updated_at = CASE WHEN s.details_changed THEN dspt_now() ELSE o.updated_at END
             FROM (SELECT s.*, (held.name, held.primary_sector, held.integrated_care_board)
                               IS DISTINCT FROM (s.name, s.primary_sector, s.integrated_care_board) AS details_changed,
                           held.current_assessment_id IS DISTINCT FROM s.assessment_id AS record_changed,
                           held.current_assessment_id IS NOT NULL AS had_record,
-                          held.data_as_of IS DISTINCT FROM %(as_of)s AS date_changed
+                          held.data_as_of IS DISTINCT FROM %(as_of)s
+                          OR held.row_fingerprint IS DISTINCT FROM s.fingerprint AS date_changed
                   FROM dspt_numbered s JOIN {ORGANISATIONS} held ON held.id = s.organisation_id
                   WHERE NOT s.new_organisation AND (held.data_as_of IS NULL OR held.data_as_of <= %(as_of)s)) s
             -- A row the file leaves as it is, date and all, is not written again.

@@ -111,13 +111,12 @@ class Format:
 class Download:
     """A published file the worker fetches on a schedule (providers/imports/refresh.py).
 
-    setting: its key in settings.REFRESH_SOURCES (from an environment variable).
+    key: also its key in settings.REFRESH_SOURCES (from an environment variable) and its DataSource record.
     schedule: which of the worker's schedules fetches it ('dspt', 'cqc', 'ods').
     """
 
     key: str
     label: str
-    setting: str
     schedule: str
     page_setting: str = ""  # a page that links to the newest file, when its own address is not set
 
@@ -139,6 +138,9 @@ class Source:
     cut_short_check: bool = True  # a CSV row with fewer cells than the header is cut short
     options: tuple[str, ...] = ()  # options its apply step reads (job.options)
     downloads: tuple[Download, ...] = ()
+    # The rows we hold, by the fingerprint of the file row each was read from: {fingerprint: key}. A row of
+    # the next file with a known fingerprint is staged as its key alone, `same_as_held` (docs/adr/0002).
+    remembered_rows: Callable[[], dict[int, str]] | None = None
 
     @property
     def staging(self) -> str:

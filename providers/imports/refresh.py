@@ -34,7 +34,7 @@ def configured_downloads() -> list[Download]:
 
 
 def download_url(download: Download) -> str:
-    return settings.REFRESH_SOURCES.get(download.setting, "").strip()
+    return settings.REFRESH_SOURCES.get(download.key, "").strip()
 
 
 def _page_url(download: Download) -> str:

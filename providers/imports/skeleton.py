@@ -1,25 +1,17 @@
-"""The one import loop every kind of file goes through, and the shapes that describe a kind of file.
+"""The one import loop every kind of file goes through (docs/adr/0002-imports.md, docs/import-policy.md).
 
-A kind of file is a `Source` (the table of them is providers/imports/sources.py):
-its staging columns, the layouts (`Format`) it may come in, how each layout's
-header is found and how a row is read, the key no two rows may share, and
-the step that applies the staged rows to the real tables.
-
-`import_file(source, path=...)` then does the same for every source
-(docs/adr/0002-imports.md and docs/import-policy.md):
-1. record an ImportRun (committed at once, so admins can see it running) and
-   wait for any other import to finish;
-2. in one transaction: sniff the file's type once, find its layout and
-   header row, and read it row by row. A row outside scope is skipped and
-   counted; a row whose values cannot be read is *set aside* ("Row N:
-   reason"); the rest are COPYed into a temporary staging table, where rows
-   with a key seen before are set aside too;
-3. a broken file (wrong kind, missing columns, cut short, no rows) or one
-   with more than the allowed share of rows set aside is rejected whole:
-   roll back, nothing changes;
-4. otherwise the source applies the staging table with set-based SQL, and
-   the transaction commits (or rolls back, for a dry run, keeping the counts
-   as a preview). How long each step took is kept on the run.
+A kind of file is a `Source` (providers/imports/kinds.py; the table of them is sources.py).
+`import_file(source, path=...)` does the same for every source:
+1. record an ImportRun (committed at once, so admins see it running) and wait for any other import;
+2. in one transaction: sniff the file's type once, find its layout and header row, and read it row by
+   row (providers/imports/reading.py). A row outside scope is skipped and counted; a row whose values
+   cannot be read is *set aside* ("Row N: reason"); a row we hold already (its fingerprint) is staged as
+   its key alone; the rest are COPYed into a temporary staging table (staging.py), where rows with a key
+   seen before are set aside too;
+3. a broken file, or one with more than the allowed share of rows set aside, is rejected whole: roll
+   back, nothing changes;
+4. otherwise the source applies the staging table with set-based SQL, and the transaction commits (or
+   rolls back, for a preview, keeping the counts). How long each step took is kept on the run.
 """
 
 from __future__ import annotations
@@ -48,6 +40,8 @@ from providers.imports.reading import (
     ProgressReporter,
     RowProblem,
     data_rows,
+    fingerprint,
+    headings_seed,
     too_many_set_aside,
     with_set_aside,
 )
@@ -183,8 +177,10 @@ def stage(job: ImportJob) -> None:
     cursor = raw_cursor()
     create_staging_table(cursor, source.staging, staging_columns(source.fields))
     rows = data_rows(table, parsed=parsed, reporter=job.reporter, check_short_rows=source.cut_short_check and kind == "csv")
+    # Asked before the COPY starts: the connection can run no other query while it copies.
+    held = source.remembered_rows() if source.remembered_rows is not None and not job.options else {}
     with cursor.copy(f"COPY {source.staging} FROM STDIN") as copy:
-        for row_number, values in _read_rows(job, rows, Columns(table.headings)):
+        for row_number, values in _read_rows(job, rows, Columns(table.headings), held=held):
             copy.write_row(staging_row(source.fields, row_number, values))
     set_aside_duplicates(cursor, staging=source.staging, key=job.format.key, label=job.format.key_label, parsed=parsed)
     if source.after_staging:
@@ -198,11 +194,23 @@ def stage(job: ImportJob) -> None:
         raise FileProblem(source.nothing_kept)
 
 
-def _read_rows(job: ImportJob, rows, columns: Columns) -> Iterator[tuple[int, dict]]:
-    """(row number, staging values) of each row to stage; problems and skips are counted on the way."""
+def _read_rows(job: ImportJob, rows, columns: Columns, *, held: dict[int, str]) -> Iterator[tuple[int, dict]]:
+    """(row number, staging values) of each row to stage; problems and skips are counted on the way.
+
+    A source that remembers its rows (Source.remembered_rows) gets each row's fingerprint; a row whose
+    fingerprint is in `held` is the row we read before, so it is staged as its key alone, `same_as_held`,
+    without being read and checked again (the next day's file is mostly such rows).
+    """
     parsed, read_row, key = job.parsed, job.format.read_row, job.format.key
     keep_skipped = job.source.stage_skipped_keys
+    remembering = job.source.remembered_rows is not None
+    seed = headings_seed(columns.headings) if remembering else b""
     for row_number, cells in rows:
+        mark = fingerprint(seed, cells) if remembering else None
+        if mark in held:
+            parsed.same_as_held += 1
+            yield row_number, {key: held[mark], "fingerprint": mark, "same_as_held": True}
+            continue
         try:
             values = read_row(columns.row(cells), job)
         except RowProblem as exc:
@@ -213,6 +221,8 @@ def _read_rows(job: ImportJob, rows, columns: Columns) -> Iterator[tuple[int, di
             if not (keep_skipped and values.key):
                 continue
             values = {key: values.key, "keep": False}
+        elif remembering:
+            values["fingerprint"] = mark
         yield row_number, values
 
 

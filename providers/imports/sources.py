@@ -16,7 +16,7 @@ homes, the CQC register) come before the DSPT results.
 
 from __future__ import annotations
 
-from providers.imports import cqc, dspt, formats, ods, postcodes
+from providers.imports import cqc, dspt, formats, nhs_ods, postcodes
 from providers.imports.kinds import Download, Format, Header, Source
 from providers.imports.models import ImportRun
 from providers.imports.skeleton import import_file
@@ -35,26 +35,26 @@ SOURCES: dict[str, Source] = {source.kind: source for source in (
         not_recognised="We need a postcode column (Postcode or pcds) and coordinates (lat and long).",
         nothing_kept="The file has no postcodes with coordinates, so nothing was imported.",
         cut_short_check=False,  # postcode files are long and their rows ragged; a bad row is set aside
-        downloads=(Download("postcodes", "Postcode lookup", setting="postcodes", schedule="ods"),),
+        downloads=(Download("postcodes", "Postcode lookup", schedule="ods"),),
     ),
     Source(
         kind=ImportRun.Kind.ODS,
         label="NHS ODS care home sites or head offices (ecarehomesite or ecarehomehq CSV, no header row)",
-        fields=tuple(ods.FIELDS),
+        fields=tuple(nhs_ods.FIELDS),
         formats=(  # told apart by how many columns their rows have: the site list first, as it has more
-            Format(layout="NHS ODS care home sites (ecarehomesite)", fields=tuple(ods.FIELDS), read_row=ods.read_row,
-                   key="code", key_label="Organisation Code", headings=tuple(ods.SITE_HEADINGS)),
-            Format(layout="NHS ODS care home head offices (ecarehomehq)", fields=tuple(ods.FIELDS),
-                   read_row=ods.read_row, key="code", key_label="Organisation Code",
-                   headings=tuple(ods.HEAD_OFFICE_HEADINGS)),
+            Format(layout="NHS ODS care home sites (ecarehomesite)", fields=tuple(nhs_ods.FIELDS),
+                   read_row=nhs_ods.read_row, key="code", key_label="Organisation Code", headings=tuple(nhs_ods.SITE_HEADINGS)),
+            Format(layout="NHS ODS care home head offices (ecarehomehq)", fields=tuple(nhs_ods.FIELDS),
+                   read_row=nhs_ods.read_row, key="code", key_label="Organisation Code",
+                   headings=tuple(nhs_ods.HEAD_OFFICE_HEADINGS)),
         ),
-        find=ods.find_list,
-        apply=ods.apply,
+        find=nhs_ods.find_list,
+        apply=nhs_ods.apply,
         not_recognised="This does not look like an NHS ODS care home file.",
         nothing_kept="The file lists no care homes, so nothing was imported.",
-        downloads=(Download("ods_head_offices", "NHS ODS care home head offices", setting="ods_head_offices",
+        downloads=(Download("ods_head_offices", "NHS ODS care home head offices",
                             schedule="ods"),
-                   Download("ods_sites", "NHS ODS care home sites", setting="ods_sites", schedule="ods")),
+                   Download("ods_sites", "NHS ODS care home sites", schedule="ods")),
     ),
     Source(
         kind=ImportRun.Kind.CQC,
@@ -78,7 +78,7 @@ SOURCES: dict[str, Source] = {source.kind: source for source in (
                         "(with a 'Location ID' column) or the CQC care directory CSV "
                         "(with a 'CQC Location ID (for office use only)' column)."),
         nothing_kept="The file lists no adult social care services, so nothing was imported.",
-        downloads=(Download("cqc", "CQC list of care services", setting="cqc", schedule="cqc",
+        downloads=(Download("cqc", "CQC list of care services", schedule="cqc",
                             page_setting="cqc_page"),),
     ),
     Source(
@@ -95,10 +95,11 @@ SOURCES: dict[str, Source] = {source.kind: source for source in (
         after_staging=dspt.note_unrecognised_statuses,
         # as_history: an older publication that only adds history; only_code: refresh one organisation.
         options=("as_history", "only_code"),
+        remembered_rows=dspt.remembered_rows,
         not_recognised=("This does not look like a DSPT export. We need the columns "
                         "'Organisation Name', 'Status' (or 'Latest Status') and 'Date Of Publication'."),
         nothing_kept="No row in the file has an ODS code, so nothing can be matched. Nothing was imported.",
-        downloads=(Download("dspt", "DSPT results", setting="dspt", schedule="dspt"),),
+        downloads=(Download("dspt", "DSPT results", schedule="dspt"),),
     ),
 )}
 

@@ -233,3 +233,5 @@ def _after(run: ImportRun) -> None:
                   .exclude(pk=run.pk).aggregate(Max("data_as_of"))["data_as_of__max"])
         if newest:
             DsptOrganisation.objects.filter(data_as_of__gt=newest).update(data_as_of=newest)
+        # The rows put back are not the rows of the file last read: the next file is read whole.
+        DsptOrganisation.objects.exclude(row_fingerprint=None).update(row_fingerprint=None)

@@ -67,7 +67,7 @@ class Provider(models.Model):
 
 
 # data_as_of is noted on every organisation by each day's file: a record of that alone would be 60,000 rows a day.
-@tracked(exclude=("name_key", "updated_at", "data_as_of"))
+@tracked(exclude=("name_key", "updated_at", "data_as_of", "row_fingerprint"))
 class DsptOrganisation(models.Model):
     """One organisation in the DSPT data, known by its ODS code."""
 
@@ -88,6 +88,10 @@ class DsptOrganisation(models.Model):
         null=True, blank=True, help_text="Date of the newest data we hold for this organisation."
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # The fingerprint of the file row this organisation was last read from (providers/imports/reading.py,
+    # fingerprint): the next day's file is mostly the same rows, recognised without being read again.
+    # Cleared by any other change (an admin's edit, an undo), so such a row is read whole next time.
+    row_fingerprint = models.BigIntegerField(null=True, blank=True, editable=False)
     # Kept by a trigger when the name changes (migration 0026); declared generated so Django never writes it.
     name_key = models.GeneratedField(
         expression=NameKey(models.F("name")), output_field=models.TextField(), db_persist=True
@@ -101,6 +105,12 @@ class DsptOrganisation(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.ods_code})"
+
+    def save(self, *args, **kwargs):
+        self.row_fingerprint = None  # changed other than by a file: the next file reads its row whole
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "row_fingerprint"}
+        super().save(*args, **kwargs)
 
     def history(self):
         """Every status we have seen for this organisation, newest first."""

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from providers.imports import ods as ods_import
+from providers.imports import nhs_ods as ods_import
 from providers.imports.models import ImportRun
 from providers.imports.sources import import_cqc_file, import_dspt_file, import_ods_file
 from providers.register import matching
