@@ -61,7 +61,7 @@ def _migrations() -> str:
 
 
 def _data() -> str:
-    from providers.imports import freshness
+    from providers import freshness
 
     dates = freshness.data_dates()
     missing = [name for name, date in (("DSPT", dates.dspt_as_of), ("CQC", dates.cqc_as_of)) if date is None]
@@ -102,7 +102,7 @@ class DataCollector:
     def collect(self):
         from django.db.models import Count
 
-        from providers.imports import freshness
+        from providers import freshness
         from providers.imports.models import ImportRun
 
         runs = GaugeMetricFamily("dsptlookup_import_runs", "Import runs by kind and state",

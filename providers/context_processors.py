@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils import timezone
 
-from providers.imports import freshness
+from providers import freshness
 
 
 def service(request):

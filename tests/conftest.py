@@ -63,7 +63,7 @@ def no_throttle_in_tests(settings):
 def fresh_data_dates():
     """The data dates (and badges, by data version) are kept in memory; each test starts from its own
     database."""
-    from providers.imports import freshness
+    from providers import freshness
     from providers.results import badges
     from providers.service_pages.views import _remembered_badge
 

@@ -281,7 +281,7 @@ def test_the_out_of_date_warning_reads_well_at_every_width(site, browser, javasc
 
     from django.utils import timezone
 
-    from providers.imports import freshness
+    from providers import freshness
     from providers.imports.models import ImportRun
     from tests.browser_support import ARTEFACTS
 

@@ -28,7 +28,7 @@ from ninja.errors import ValidationError
 from providers.councils import api_schemas as schemas
 from providers.edge import keys
 from providers.history import changes as history_changes
-from providers.imports import freshness
+from providers import freshness
 from providers.register import shape
 from providers.register.models import Location, Provider
 from providers.register.shape import care_service

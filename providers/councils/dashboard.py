@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.utils.text import slugify
 
-from providers.imports import freshness
+from providers import freshness
 from providers.register.models import Location
 from providers.results import presenter
 from providers.results.dspt_status import ALL_STATUSES, year_label, year_needed_on
@@ -122,7 +122,7 @@ def area_figures(name: str, today: dt.date) -> Figures:
 
 def england_key(what: str, today: dt.date) -> str:
     """A cache key for figures worked out from our data: new each day and whenever the data changes (an
-    import, an undo, an admin's edit: the data version of providers/imports/freshness.py)."""
+    import, an undo, an admin's edit: the data version of providers/freshness.py)."""
     return f"{what}:{today.isoformat()}:{freshness.data_dates().version}"
 
 

@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from providers.councils import dashboard, exports
 from providers.councils.forms import AreaFilterForm
 from providers.edge import keys
-from providers.imports import freshness
+from providers import freshness
 from providers.register.models import Location
 from providers.register.shape import COLUMNS
 from providers.results.dspt_status import ALL_STATUSES

@@ -26,7 +26,7 @@ from django.views.decorators.cache import never_cache
 
 from dsptlookup.release import RELEASE
 from providers.edge import keys
-from providers.imports import freshness
+from providers import freshness
 
 
 @dataclass(frozen=True)

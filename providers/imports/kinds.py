@@ -9,13 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from providers.imports.tabular import Table, normalise_heading
+from providers.imports.tabular import Row, Table, normalise_heading
 
-if TYPE_CHECKING:
-    from providers.imports.skeleton import ImportJob
-    from providers.imports.tabular import Row
+# What the loop hands each step: its ImportJob (providers/imports/skeleton.py), named here only in words,
+# so that a description never depends on the loop.
+Job = Any
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ class Format:
 
     layout: str
     fields: tuple[Field, ...]
-    read_row: Callable[["Row", "ImportJob"], "dict | Skipped"]
+    read_row: Callable[[Row, Job], "dict | Skipped"]
     key: str
     key_label: str
     header: Header | None = None
@@ -129,11 +129,11 @@ class Source:
     label: str  # what the admin's upload form calls it
     fields: tuple[Field, ...]  # the staging table's columns (each layout fills some)
     formats: tuple[Format, ...]
-    apply: Callable[["ImportJob"], None]
+    apply: Callable[[Job], None]
     not_recognised: str  # why a file none of whose layouts is found is rejected
     nothing_kept: str  # why a file with rows but none to import is rejected
-    find: Callable[["Source", Iterator], tuple[Format, Table]] | None = None  # default: find_format
-    after_staging: Callable[[Any, "ImportJob"], None] | None = None
+    find: Callable[["Source", Iterator], tuple[Format, Table]] | None = None  # default: the loop's own
+    after_staging: Callable[[Any, Job], None] | None = None
     stage_skipped_keys: bool = False
     cut_short_check: bool = True  # a CSV row with fewer cells than the header is cut short
     options: tuple[str, ...] = ()  # options its apply step reads (job.options)

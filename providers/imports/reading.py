@@ -16,7 +16,6 @@ from providers.imports.problems import FileProblem, clip
 from providers.imports.runs import MAX_REASON_CHARS, autocommit_connection
 
 if TYPE_CHECKING:
-    from providers.imports.kinds import Field
     from providers.imports.models import ImportRun
     from providers.imports.tabular import Row, Table
 
@@ -104,7 +103,7 @@ class _Invalid(str):
     """Why a text is not a valid value of its field (the ValueError's message), remembered like a value."""
 
 
-def _check(spec: Field, text: str):
+def _check(spec, text: str):  # spec: a kinds.Field
     try:
         return spec.validate(text)
     except ValueError as exc:

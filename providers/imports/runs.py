@@ -21,7 +21,7 @@ import psycopg
 from django.db import connection, transaction
 from django.utils import timezone
 
-from providers.imports import freshness
+from providers import freshness
 from providers.imports.models import ImportRun
 from providers.imports.problems import clip
 

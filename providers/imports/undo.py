@@ -8,7 +8,7 @@ as the event before the run's first change of it holds it. Refused when anything
 after the run (a later import, an admin's edit): undo that first. (Changes of a run that was itself undone
 no longer count: its undo put the rows back as they were.) The undo is a run of its own (ImportRun,
 `undoes`), recorded like any change, so it too shows in the record and could be undone; the run it undid
-is marked UNDONE, so the data dates (providers/imports/freshness.py) no longer count it, and the new run
+is marked UNDONE, so the data dates (providers/freshness.py) no longer count it, and the new run
 gives every page, badge and feed a new data version at once.
 """
 
@@ -25,7 +25,7 @@ from dsptlookup.database import use_app_clock, use_import_timeout
 from providers.history.context import recorded
 from providers.history.record import who
 from providers.history.tracking import TRACKED, event_model
-from providers.imports import freshness
+from providers import freshness
 from providers.imports.models import ImportRun
 from providers.imports.runs import one_import_at_a_time
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from providers.imports import freshness
+from providers import freshness
 from providers.performance import counting
 from providers.performance.models import Tally, WeeklyFigures
 

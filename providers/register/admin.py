@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from providers.history.admin import RecordedAdmin
-from providers.imports import freshness
+from providers import freshness
 from providers.register import matching
 from providers.register.models import (
     DsptAssessment,
@@ -30,7 +30,7 @@ LIST_LIMIT = 200
 
 class ChangesResults(RecordedAdmin):
     """An admin's edit here can change what a care service's result shows: pages and badges worked
-    out before it are not used after it (providers/imports/freshness.py, data_changed)."""
+    out before it are not used after it (providers/freshness.py, data_changed)."""
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

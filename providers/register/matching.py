@@ -29,7 +29,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from dsptlookup.database import use_app_clock, use_import_timeout
-from providers.imports import freshness
+from providers import freshness
 from providers.register.models import DsptOrganisation, Location, NameMatchCandidate, OdsCareHome, Provider
 
 LOCATIONS = Location._meta.db_table

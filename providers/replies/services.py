@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from providers.edge import purge
-from providers.imports import freshness
+from providers import freshness
 from providers.following.services import queue_email
 from providers.replies import emails
 from providers.replies.models import Reply

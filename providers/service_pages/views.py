@@ -18,7 +18,7 @@ from django.utils.http import http_date
 from django.utils.safestring import mark_safe
 
 from providers.edge import keys
-from providers.imports import freshness
+from providers import freshness
 from providers.performance import counting
 from providers.register.models import Location
 from providers.replies import services as replies

@@ -20,6 +20,7 @@ from django.urls import path, reverse
 from django.utils.http import urlencode
 
 from dsptlookup.login_limits import RateLimitedAdminLoginForm
+from providers.staff import second_factor
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ class StaffAdminSite(admin.AdminSite):
 
     def login(self, request, extra_context=None):
         """The password step; a staff member who has given it goes on to the second step."""
-        if request.method == "GET" and password_given(request):
+        if request.method == "GET" and second_factor.password_given(request):
             return redirect(f"{reverse('admin:second_step')}?{urlencode({'next': _next(request)})}")
         return super().login(request, extra_context)
 
@@ -69,12 +70,6 @@ class StaffAdminSite(admin.AdminSite):
                  name="remove_passkey"),
         ]
         return own + super().get_urls()
-
-
-def password_given(request) -> bool:
-    """Signed in with the password, not yet with the second factor."""
-    user = request.user
-    return user.is_authenticated and user.is_active and user.is_staff and not user.is_verified()
 
 
 def _next(request) -> str:

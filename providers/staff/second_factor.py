@@ -118,3 +118,8 @@ def reset(user, *, by: str) -> dict[str, int]:
     logger.warning("Second factor of staff member %s reset by %s", user.pk, by)
     return removed
 
+
+def password_given(request) -> bool:
+    """Signed in with the password, not yet with the second factor."""
+    user = request.user
+    return user.is_authenticated and user.is_active and user.is_staff and not user.is_verified()

@@ -18,7 +18,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from providers.staff import second_factor
-from providers.staff.admin_site import password_given
 from providers.staff.models import RecoveryCodes
 
 
@@ -35,7 +34,7 @@ def _password_given_only(view):
     def wrapped(request):
         if request.user.is_authenticated and request.user.is_verified():
             return redirect(_next(request))
-        if not password_given(request):
+        if not second_factor.password_given(request):
             return redirect(f"{reverse('admin:login')}?next={_next(request)}")
         return view(request)
 

@@ -74,7 +74,7 @@ def test_load_sample_data_only_into_an_empty_database_or_one_that_holds_only_the
                                    dt.date(2031, 1, 1)])
 def test_the_sample_is_current_on_any_date(client, time_machine, today):
     """make run's sample shows the normal mix of results and no out-of-date banner, whatever the date."""
-    from providers.imports import freshness
+    from providers import freshness
 
     time_machine.move_to(dt.datetime.combine(today, dt.time(10), tzinfo=dt.timezone.utc), tick=False)
     assert "Sample data loaded." in load_sample()

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from providers.imports import freshness
+from providers import freshness
 from providers.imports.models import ImportRun
 
 pytestmark = pytest.mark.django_db

@@ -111,7 +111,7 @@ def test_the_out_of_date_warning_and_data_dates_are_plain_english(client, sample
     import html
     import re
 
-    from providers.imports import freshness
+    from providers import freshness
     from providers.imports.models import ImportRun
 
     ImportRun.objects.update(data_as_of=dt.date(2026, 1, 5))

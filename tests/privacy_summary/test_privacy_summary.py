@@ -91,7 +91,7 @@ def test_the_example_is_published_with_both_versions(client):
 
 @pytest.mark.django_db
 def test_a_summary_is_made_from_the_form_and_nothing_is_stored(client, django_assert_max_num_queries):
-    from providers.imports import freshness
+    from providers import freshness
 
     freshness.data_dates()  # the footer's data dates, read once a minute, are not part of this page's work
     answers = {"service_name": "Oak <b>Lodge</b>", "keeps": ["care_plan", "money"], "keeps_other": "Photos",

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from providers.imports import freshness
+from providers import freshness
 from providers.imports.models import ImportRun
 
 

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from providers.imports import freshness
+from providers import freshness
 from providers.imports.sources import import_cqc_file, import_dspt_file
 from providers.register.models import Location, Provider
 from tests.factories import LocationFactory, ProviderFactory, organisation_with_status

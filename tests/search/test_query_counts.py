@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from providers.imports import freshness
+from providers import freshness
 from tests.factories import LocationFactory
 
 pytestmark = pytest.mark.django_db

@@ -109,7 +109,7 @@ def test_an_import_is_undone_from_the_admin_and_the_page_shows_the_old_result(sa
     page = boss_client.get(reverse("service", args=[SUNNY_SIDE])).content.decode()
     assert "Meets the standard" in page
     assert boss_client.get(reverse("badge", args=[SUNNY_SIDE]))["ETag"] == badge_before  # the badge follows at once
-    from providers.imports import freshness
+    from providers import freshness
 
     freshness.forget()
     assert freshness.data_dates().dspt_as_of == dt.date(2026, 11, 20)  # the newer file no longer counts

@@ -1,4 +1,4 @@
-"""How fresh our data is: the date each source published the data we hold, and whether it is too old.
+"""How fresh our data is, and the version of our data (every domain reads them; this module imports none): the date each source published the data we hold, and whether it is too old.
 
 "As of" is the source's own date (the date in the published file's name, or
 the date an admin gave), never the day we imported it: a file published a
@@ -18,12 +18,11 @@ import datetime as dt
 import time
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max, Q
-
-from providers.imports.models import ImportRun
 
 CACHE_SECONDS = 5
 _cached: tuple[float, "DataDates"] | None = None
@@ -80,8 +79,11 @@ def data_changed() -> None:
 
 
 def _read() -> DataDates:
-    imported = ImportRun.objects.filter(state=ImportRun.State.SUCCEEDED, dry_run=False)
-    dspt, cqc = Q(kind=ImportRun.Kind.DSPT), Q(kind=ImportRun.Kind.CQC)
+    # The import runs' table, read by its model's name: every domain reads the data dates, so this module
+    # sits low, below the imports that write the runs (docs/adr/0018, second pass).
+    runs = apps.get_model("providers", "ImportRun")
+    imported = runs.objects.filter(state=runs.State.SUCCEEDED, dry_run=False)
+    dspt, cqc = Q(kind=runs.Kind.DSPT), Q(kind=runs.Kind.CQC)
     newest = imported.aggregate(dspt=Max("data_as_of", filter=dspt), cqc=Max("data_as_of", filter=cqc),
                                 dspt_at=Max("finished_at", filter=dspt), cqc_at=Max("finished_at", filter=cqc),
                                 newest=Max("pk"))
