@@ -111,6 +111,7 @@ def main() -> None:
     parser.add_argument("--locations", type=int, default=30000)
     parser.add_argument("--dspt", type=int, default=60000)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the median is shown")
+    parser.add_argument("--only", choices=["dspt", "cqc"], help="measure one kind of file only")
     parser.add_argument("--child", nargs=2, metavar=("TASK", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -132,17 +133,20 @@ def main() -> None:
     print(f"Generating files: {args.locations} CQC locations, {args.dspt} DSPT organisations ...", flush=True)
     generate.write_active_locations_csv(small, args.locations // 3)
     generate.write_active_locations_csv(full_csv, args.locations)
-    generate.write_active_locations_ods(full_ods, args.locations)
+    if args.only != "dspt":
+        generate.write_active_locations_ods(full_ods, args.locations)
     generate.write_dspt_csv(dspt, args.dspt, args.locations)
     shutil.copyfile(dspt, dspt_next_day)
-    sizes = {p.name: p.stat().st_size / 1e6 for p in (full_csv, full_ods, dspt)}
+    sizes = {p.name: p.stat().st_size / 1e6 for p in (full_csv, full_ods, dspt) if p.exists()}
 
     measure("setup-dspt", dspt)  # the DSPT records the CQC imports match their services to; not a figure
     # Each "again" follows the import of the same file, as in real life; repeats of a measurement run back to back.
-    results = [measure(task, path, args.repeat) for task, path in [
-        ("raw-copy", full_csv), ("cqc", small), ("cqc", full_csv), ("cqc-again", full_csv), ("cqc", full_ods),
-        ("raw-copy", dspt), ("dspt", dspt), ("dspt-again", dspt), ("dspt-next-day", dspt_next_day),
-    ]]
+    cqc_tasks = [("raw-copy", full_csv), ("cqc", small), ("cqc", full_csv), ("cqc-again", full_csv), ("cqc", full_ods)]
+    dspt_tasks = [("raw-copy", dspt), ("dspt", dspt), ("dspt-again", dspt), ("dspt-next-day", dspt_next_day)]
+    if args.only == "dspt":  # the CQC list the DSPT import matches its services to, once; not a figure
+        measure("cqc", full_csv)
+    tasks = {"dspt": dspt_tasks, "cqc": cqc_tasks}.get(args.only, cqc_tasks + dspt_tasks)
+    results = [measure(task, path, args.repeat) for task, path in tasks]
     print()
     print(f"{'measurement':<30} {'file':<40} {'MB':>5} {'rows':>6} {'seconds':>7} {'× COPY':>7} {'peak MB':>7}  steps (s)")
     labels = {"raw-copy": "raw COPY, unindexed table", "cqc": "import_cqc (new data)",
