@@ -70,7 +70,9 @@ FIELDS = [
 
 def remembered_rows() -> dict[int, str]:
     """{fingerprint: ODS code} of every organisation as the last file gave it (Source.remembered_rows)."""
-    return dict(DsptOrganisation.objects.exclude(row_fingerprint=None).values_list("row_fingerprint", "ods_code"))
+    cursor = raw_cursor()
+    cursor.execute(f"SELECT row_fingerprint, ods_code FROM {ORGANISATIONS} WHERE row_fingerprint IS NOT NULL")
+    return dict(cursor.fetchall())
 
 
 def _year_start(first: str, second: str, *, today) -> int | None:

@@ -3,6 +3,7 @@ the database, and what to do after writing many rows (statistics, GIN pending li
 
 from __future__ import annotations
 
+import functools
 import logging
 
 import psycopg
@@ -21,11 +22,15 @@ def staging_columns(fields) -> list[tuple[str, str]]:
 
 
 def staging_row(fields, row_number: int, values: dict) -> tuple:
-    row = [row_number, values.get("keep", True)]
-    for spec in fields:
-        value = values.get(spec.name)
-        row.append(array_literal(value) if value.__class__ is list else value)
-    return tuple(row)
+    """One row for the COPY: its number, whether it is kept, then each field's value (None where it has none)."""
+    get = values.get
+    return (row_number, get("keep", True),
+            *[array_literal(value) if value.__class__ is list else value for value in map(get, _names(fields))])
+
+
+@functools.cache
+def _names(fields: tuple) -> tuple[str, ...]:
+    return tuple(spec.name for spec in fields)
 
 
 def array_literal(values: list[str]) -> str:
