@@ -91,6 +91,7 @@ def test_a_passkey_is_added_then_used_for_the_second_step(site, browser, django_
     page.fill("#id_code", totp(phone.bin_key))
     page.click("input[type=submit]")
     page.goto(site + reverse("admin:security"))
+    page.wait_for_load_state("networkidle")  # the passkey script has set up its button (a busy machine is slow)
     page.click("#passkey-register-button")
     page.wait_for_selector("tbody tr")  # the page reloads with it
     assert WebAuthnCredential.objects.filter(user=user, confirmed=True).count() == 1
@@ -100,6 +101,7 @@ def test_a_passkey_is_added_then_used_for_the_second_step(site, browser, django_
     console = []
     page.on("console", lambda message: console.append(message.text))
     page.on("response", lambda r: console.append(f"{r.status} {r.url}"))
+    page.wait_for_load_state("networkidle")  # the same, for the second step's button
     page.click("#passkey-verification-button")
     try:
         page.wait_for_url(re.compile(r"/admin/$"), timeout=15000)
