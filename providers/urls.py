@@ -10,6 +10,7 @@ from providers.councils import views as councils
 from providers.edge.caching import CONTENT, DATA, DOWNLOAD, personal, public
 from providers.following import views as following
 from providers.pages import views as pages
+from providers.performance import figures as performance_figures
 from providers.performance import views as performance
 from providers.privacy_summary import views as privacy_summary
 from providers.provider_pages import views as provider_pages
@@ -21,6 +22,7 @@ from providers.search import views as search
 from providers.service_pages import views as service_pages
 
 data, content, download = public(DATA), public(CONTENT), public(DOWNLOAD)
+figures = public(DATA, version=performance_figures.version)  # worked out each hour, not with our data
 
 urlpatterns = [
     # The service's own pages (providers/pages/)
@@ -86,9 +88,9 @@ urlpatterns = [
     path("count.gif", personal(performance.count_view), name="count_view"),
     path("feedback/", personal(performance.useful), name="useful"),
     path("feedback/more/", personal(performance.feedback_more), name="feedback_more"),
-    path("performance/", data(performance.performance), name="performance"),
-    path("performance/figures.csv", data(performance.figures_csv), name="performance_csv"),
-    path("performance/figures.json", data(performance.figures_json), name="performance_json"),
+    path("performance/", figures(performance.performance), name="performance"),
+    path("performance/figures.csv", figures(performance.figures_csv), name="performance_csv"),
+    path("performance/figures.json", figures(performance.figures_json), name="performance_json"),
     # Emails when results change, and reminders to renew (providers/following/)
     path("follow/", personal(following.follow), name="follow"),
     path("follow/check-your-email/", content(following.check_email), name="follow_check_email"),

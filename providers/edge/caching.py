@@ -42,14 +42,18 @@ CONTENT = Lifetime(shared=3600, browser=300)  # words that change only with a re
 DOWNLOAD = Lifetime(shared=3600, browser=300)  # whole lists; purged with the data
 
 
-def public(lifetime: Lifetime):
-    """For a page that is the same for everyone: cacheable by shared caches, revalidated by its ETag."""
+def public(lifetime: Lifetime, *, version=None):
+    """For a page that is the same for everyone: cacheable by shared caches, revalidated by its ETag.
+
+    version: for a page made from something other than our data (the performance figures, worked out each
+    hour): a function whose answer changes when it does, added to the ETag.
+    """
     def decorate(view):
         @wraps(view)
         def cached(request, *args, **kwargs):
             if request.method not in ("GET", "HEAD"):
                 return view(request, *args, **kwargs)
-            etag = validator(request)
+            etag = validator(request) if version is None else validator(request)[:-1] + f'-{version()}"'
             not_modified = get_conditional_response(request, etag=etag)
             if not_modified is not None:
                 return _shared(not_modified, lifetime, etag, request)

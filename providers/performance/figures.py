@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
 from providers import freshness
@@ -94,6 +94,12 @@ def rebuild(today: dt.date | None = None) -> int:
         WeeklyFigures.objects.update_or_create(week_start=start, defaults={"figures": work_out_week(start, today=today)})
         written += 1
     return written
+
+
+def version() -> str:
+    """Changes whenever the figures are worked out again: part of /performance/'s ETag (edge/caching.py)."""
+    made = WeeklyFigures.objects.aggregate(latest=Max("made_at"))["latest"]
+    return f"{made.timestamp():.0f}" if made else "0"
 
 
 def _weeks() -> list[WeeklyFigures]:

@@ -152,3 +152,16 @@ def test_a_badge_on_another_website_counts_its_service_once_a_day(client, sample
         client.get(reverse("badge", args=[service]), HTTP_REFERER="https://care-home.example/")
     client.get(reverse("badge", args=[service]), HTTP_REFERER="http://testserver/services/x/")
     assert _tally(counting.BADGE_SHOWN, service) == 1
+
+
+def test_the_figures_page_changes_its_validator_when_the_figures_are_worked_out_again(client, sample_loaded,
+                                                                                     time_machine):
+    time_machine.move_to(MONDAY, tick=False)
+    figures.rebuild()
+    first = client.get(reverse("performance"))
+    assert client.get(reverse("performance"), HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    client.get(reverse("count_view"), {"page": "search", "found": "3"})
+    time_machine.move_to(MONDAY + dt.timedelta(hours=1), tick=False)
+    figures.rebuild()
+    again = client.get(reverse("performance"), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200 and again["ETag"] != first["ETag"]
