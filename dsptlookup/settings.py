@@ -362,12 +362,16 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "dsptlookup.observability.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "dsptlookup.observability.RequestIdFilter"},
+                "no_typed_text": {"()": "dsptlookup.observability.SuspiciousRequestFilter"}},
     "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "line"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-    "loggers": {"dsptlookup.requests": {
-        "level": "INFO" if os.environ.get("REQUEST_LOG", "1") == "1" else "WARNING"}},
+    "loggers": {"dsptlookup.requests": {"level": "INFO" if os.environ.get("REQUEST_LOG", "1") == "1" else "WARNING"},
+                # Django names each kind of refused request's logger; their messages quote what was typed.
+                **{f"django.security.{kind}": {"filters": ["no_typed_text"]} for kind in (
+                    "DisallowedModelAdminToField", "DisallowedHost", "DisallowedRedirect", "SuspiciousOperation",
+                    "SuspiciousFileOperation", "RequestDataTooBig", "TooManyFieldsSent", "TooManyFilesSent")}},
 }
 
 # Prometheus metrics at /metrics (dsptlookup/health.py): from these networks (the scraper's

@@ -330,6 +330,7 @@ def _try_everything(world: World, chosen_seed: int, handler: Logged) -> None:
     @example(case=Case("GET", "/admin/otp_totp/totpdevice/1/config/", staff=True))
     @example(case=Case("GET", "/admin/providers/importrun/%20/change/", staff=True))
     @example(case=Case("HEAD", "/readyz"))
+    @example(case=Case("GET", "/admin/procrastinate/procrastinatejob/?_to_field=99999999999999999999", staff=True))
     def one(case: Case) -> None:
         handler.messages.clear()
         try:
